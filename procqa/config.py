@@ -1,0 +1,45 @@
+"""All configuration in one typed place. Environment variables override the defaults, nothing else does."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Offline by construction: no model hub, no telemetry. Set before any of those libraries is imported.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live and the knobs of retrieval and answering."""
+
+    data_dir: Path = field(default_factory=lambda: Path(os.environ.get("PROCQA_DATA", ROOT / "data")))
+    manifest: Path = field(default_factory=lambda: ROOT / "corpus" / "manifest.json")
+    # Candidates each retriever contributes to fusion, and the fused list length.
+    candidates: int = 40
+    top_k: int = 8
+    rrf_k: int = 60
+    # Paragraphs an answer may draw its steps from, and how many steps it may have.
+    answer_paragraphs: int = 4
+    max_steps: int = 8
+    # Abstain when the best paragraph is this far from the question (cosine similarity, MiniLM).
+    # Calibrated on the dev split of the gold set, never on single questions.
+    min_similarity: float = 0.42
+    max_question_chars: int = 2000
+    embed_batch: int = 32
+
+    @property
+    def index_link(self) -> Path:
+        """The live index is whatever this symlink points at; ingest swaps it only when complete."""
+        return self.data_dir / "index"
+
+
+def settings() -> Settings:
+    return Settings()

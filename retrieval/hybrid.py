@@ -1,0 +1,97 @@
+"""Hybrid retrieval: BM25 and dense (Chroma through llama-index) rankings, fused, filtered by document."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.embedder import embed
+from index.store import OpenIndex, cosine_from_llama_similarity
+from index.tokens import tokenize
+from procqa.config import Settings
+from procqa.records import Hit, Paragraph
+from retrieval.expand import build_acronyms, expand
+from retrieval.fusion import reciprocal_rank_fusion
+
+
+@dataclass
+class Retriever:
+    """The loaded index plus what the query side derives from it once (acronyms, idf, doc masks)."""
+
+    index: OpenIndex
+    settings: Settings
+    acronyms: dict[str, str]
+    idf: dict[str, float]
+    doc_of: np.ndarray  # doc id of each paragraph, by position
+
+    @classmethod
+    def open(cls, index: OpenIndex, settings: Settings) -> Retriever:
+        df: Counter[str] = Counter()
+        for p in index.paragraphs:
+            df.update(set(tokenize(p.text)))
+        n = len(index.paragraphs)
+        idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        doc_of = np.array([p.doc_id for p in index.paragraphs])
+        return cls(index, settings, build_acronyms(index.paragraphs), idf, doc_of)
+
+    def expand(self, question: str) -> str:
+        return expand(question, self.acronyms)
+
+    def keyword(self, query: str, doc_ids: list[str], n: int) -> list[tuple[Paragraph, float]]:
+        tokens = [t for t in tokenize(query) if t in self.index.bm25.vocab_dict]
+        if not tokens:
+            return []
+        scores = np.asarray(self.index.bm25.get_scores(tokens), dtype=float)
+        scores[~np.isin(self.doc_of, doc_ids)] = -1.0
+        top = np.argsort(-scores)[:n]
+        return [(self.index.paragraphs[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def dense(self, query: str, doc_ids: list[str], n: int) -> list[tuple[Paragraph, float]]:
+        from llama_index.core.vector_stores.types import (
+            FilterOperator,
+            MetadataFilter,
+            MetadataFilters,
+            VectorStoreQuery,
+        )
+
+        vector = embed([query])[0]
+        filters = MetadataFilters(
+            filters=[MetadataFilter(key="procedures", value=doc_ids, operator=FilterOperator.IN)]
+        )
+        result = self.index.vector_store.query(
+            VectorStoreQuery(query_embedding=vector, similarity_top_k=n, filters=filters)
+        )
+        out = []
+        for pid, sim in zip(result.ids or [], result.similarities or [], strict=True):
+            if pid in self.index.by_id:
+                out.append((self.index.paragraphs[self.index.by_id[pid]], cosine_from_llama_similarity(sim)))
+        return out
+
+    def search(
+        self, question: str, doc_ids: list[str], k: int | None = None, mode: str = "hybrid"
+    ) -> list[Hit]:
+        """The top-k paragraphs for a question among `doc_ids`. mode: hybrid, bm25 or dense."""
+        k = k or self.settings.top_k
+        query = self.expand(question)
+        n = max(self.settings.candidates, k)
+        lexical = self.keyword(query, doc_ids, n) if mode in ("hybrid", "bm25") else []
+        dense = self.dense(query, doc_ids, n) if mode in ("hybrid", "dense") else []
+        if mode == "bm25":
+            return [Hit(p, s, "bm25", lexical_score=s) for p, s in lexical[:k]]
+        if mode == "dense":
+            return [Hit(p, s, "dense", dense_similarity=s) for p, s in dense[:k]]
+        cos = {p.pid: s for p, s in dense}
+        lex = {p.pid: s for p, s in lexical}
+        fused = reciprocal_rank_fusion(
+            [[p.pid for p, _ in lexical], [p.pid for p, _ in dense]], k=self.settings.rrf_k
+        )
+        hits = []
+        for pid, score in fused[:k]:
+            p = self.index.paragraphs[self.index.by_id[pid]]
+            hits.append(
+                Hit(p, score, "hybrid", dense_similarity=cos.get(pid, 0.0), lexical_score=lex.get(pid, 0.0))
+            )
+        return hits

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Build everything and run the test suite (real corpus, real model, real Chroma).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export HF_HUB_OFFLINE=1 ANONYMIZED_TELEMETRY=False
+.venv/bin/ruff check .
+exec .venv/bin/python -m pytest "$@"
