@@ -88,7 +88,11 @@ def check_gold(questions: list[GoldQuestion], corpus: dict[str, list[Paragraph]]
         for ref, paras in zip(q.gold, found, strict=True):
             if not paras:
                 problems.append(f"{where}: gold ref {ref!r} not in parsed {q.doc}")
-        if found[0] and q.evidence and normalise(q.evidence) not in normalise(" ".join(p.text for p in found[0])):
+        if (
+            found[0]
+            and q.evidence
+            and normalise(q.evidence) not in normalise(" ".join(p.text for p in found[0]))
+        ):
             problems.append(f"{where}: evidence not found in {q.gold[0]}: {q.evidence!r}")
         gold_text = normalise(" ".join(p.text for paras in found for p in paras))
         for fact in q.must_mention:

@@ -29,7 +29,7 @@ def clean_inline(text: str) -> str:
     """Markdown link debris and escapes out, the words kept: "[Working Together](#)" -> "Working Together"."""
     text = LINK.sub(lambda m: m.group(1), text)
     text = ESCAPE.sub(r"\1", text)
-    text = BOLD.sub(r"\1", text)
+    text = BOLD.sub(r"\1", text).replace("**", "")
     text = re.sub(r"\[\s*\)\s*,?\s*", "", text)  # "[\), Disclosure ..." left by a broken link
     text = text.replace("\u00a0", " ").replace("\uf0b7", "•")
     return re.sub(r"[ \t]+", " ", text).strip()

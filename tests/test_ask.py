@@ -1,0 +1,95 @@
+"""Real questions, real index, real model: the right paragraphs, from the right procedures, cited."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from answer.ask import QuestionError, ask
+
+pytestmark = pytest.mark.slow
+
+
+def _refs(answer) -> list[str]:
+    return [c.paragraph.ref for c in answer.citations]
+
+
+def test_referral_timescale_cites_set(engine):
+    answer = ask(engine, "how quickly must social care acknowledge my referral?", ["set-2025"])
+    assert not answer.abstained
+    assert "A 2.4.23" in _refs(answer)
+    assert "within one working day" in answer.text
+
+
+def test_child_disclosure_in_wales_cites_box_2(engine):
+    answer = ask(engine, "a child has just told me they are being abused, what should I do?", ["wales-2008"])
+    assert not answer.abstained
+    assert "Box 2" in _refs(answer)
+    assert all(c.label.startswith("AWCPP ") for c in answer.citations)
+
+
+def test_acronyms_are_expanded(engine):
+    answer = ask(engine, "what does the LADO do?", ["set-2025"])
+    assert any(r.startswith("A 7.") for r in _refs(answer)[:3])
+
+
+def test_every_answer_sentence_comes_from_a_cited_paragraph(engine):
+    answer = ask(engine, "what should happen at a strategy discussion?", ["set-2025"])
+    cited = {c.n: c.paragraph.text for c in answer.citations}
+    steps = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert steps
+    for line in steps:
+        m = re.match(r"- (.*) \[(\d+)\]$", line)
+        assert m, line
+        assert (
+            m.group(1) in cited[int(m.group(2))].replace("\n- ", "\n").replace("\n", " ")
+            or m.group(1) in cited[int(m.group(2))]
+        ), line
+
+
+def test_both_procedures_answer_under_their_own_headings(engine):
+    answer = ask(engine, "what is a strategy meeting for?")
+    set_at = answer.text.find("SET: ")
+    wales_at = answer.text.find("AWCPP: ")
+    assert 0 <= set_at < wales_at
+    assert "2008 edition" in answer.text
+    # Citations under each heading belong to that heading's document.
+    set_part, wales_part = answer.text[:wales_at], answer.text[wales_at:]
+    by_n = {c.n: c.paragraph.doc_id for c in answer.citations}
+    assert {by_n[int(n)] for n in re.findall(r"\[(\d+)\]", set_part)} == {"set-2025"}
+    assert {by_n[int(n)] for n in re.findall(r"\[(\d+)\]", wales_part)} == {"wales-2008"}
+
+
+def test_unanswerable_question_is_declined_with_related_paragraphs(engine):
+    answer = ask(engine, "what is the capital of France?")
+    assert answer.abstained and not answer.citations
+    assert "designated safeguarding lead" in answer.text and "999" in answer.text
+    assert answer.related
+
+
+def test_follow_up_uses_the_conversation(engine):
+    first = "dad turned up drunk to collect his toddler from nursery, what now?"
+    alone = ask(engine, "and what if he drives off with her?", ["set-2025"])
+    followed = ask(engine, "and what if he drives off with her?", ["set-2025"], history=[first])
+    assert _refs(alone) != _refs(followed)
+
+
+def test_json_shape_is_stable(engine):
+    data = ask(engine, "who chairs a child protection conference?", ["set-2025"]).to_json()
+    assert set(data) == {"question", "answer", "abstained", "citations", "related", "timings_ms"}
+    citation = data["citations"][0]
+    assert set(citation) == {"n", "doc", "ref", "para", "label", "heading", "page", "text", "score"}
+    assert [c["n"] for c in data["citations"]] == list(range(1, len(data["citations"]) + 1))
+    assert re.search(r"\[1\]", data["answer"])
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 1_000_000])
+def test_bad_questions_are_refused_clearly(engine, question):
+    with pytest.raises(QuestionError):
+        ask(engine, question)
+
+
+def test_unknown_document_is_refused(engine):
+    with pytest.raises(QuestionError, match="unknown procedures"):
+        ask(engine, "what is neglect?", ["nowhere-1999"])

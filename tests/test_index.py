@@ -1,0 +1,72 @@
+"""Ingest is repeatable, cheap on unchanged documents, and never leaves users without an index."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from index import store
+from ingest.pipeline import ingest
+from procqa.config import Settings
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture()
+def scratch(data_dir, tmp_path) -> Settings:
+    """A private copy of the session's data folder, so tests may re-ingest into it."""
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy, symlinks=True)
+    return Settings(data_dir=copy)
+
+
+def test_reingest_of_unchanged_documents_embeds_nothing(scratch):
+    before = store.live_path(scratch)
+    stats = ingest(scratch, progress=lambda m: None)
+    assert stats.embedded == 0 and stats.reused == stats.paragraphs == 3129 + 373
+    assert store.live_path(scratch) != before and not before.exists()  # replaced, old build removed
+
+
+def test_adding_a_document_embeds_only_its_paragraphs(scratch, tmp_path):
+    doc = tmp_path / "school-policy.md"
+    doc.write_text(
+        "1. Our school\n\n1.1 Reporting\n\n"
+        "1.1.1 Any member of staff who is worried about a pupil must tell the designated safeguarding lead "
+        "the same day and write down what they saw and heard, using the child's own words.\n\n"
+        "1.1.2 If the designated safeguarding lead cannot be reached, staff must ring the local authority "
+        "children's social care front door directly and must not wait until the next day to do it.\n",
+        encoding="utf-8",
+    )
+    stats = ingest(scratch, [doc], progress=lambda m: None)
+    assert stats.embedded == 2
+    docs = {d.doc_id for d in store.read_docs(scratch)}
+    assert docs == {"set-2025", "wales-2008", "school-policy"}
+    refs = [p.ref for p in store.read_paragraphs(scratch, "school-policy")]
+    assert refs == ["1.1.1", "1.1.2"]
+
+
+def test_failed_ingest_leaves_the_previous_index_answering(scratch, tmp_path):
+    from ingest.pdf import UnreadablePDF
+
+    before = store.live_path(scratch)
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.7\n%%EOF garbage")
+    with pytest.raises(UnreadablePDF):
+        ingest(scratch, [bad], progress=lambda m: None)
+    assert store.live_path(scratch) == before
+    assert len(store.load(scratch).paragraphs) == 3129 + 373
+
+
+def test_half_finished_build_is_ignored_and_cleaned(scratch):
+    before = store.live_path(scratch)
+    half = scratch.data_dir / "index-20000101T000000-999999"
+    (half / "chroma").mkdir(parents=True)  # no meta.json: an interrupted build
+    assert store.live_path(scratch) == before
+    ingest(scratch, progress=lambda m: None)
+    assert not half.exists()
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    with pytest.raises(store.IndexMissing, match="procqa ingest"):
+        store.load(Settings(data_dir=tmp_path / "empty"))

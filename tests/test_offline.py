@@ -1,0 +1,65 @@
+"""Nothing touches the network: ingest and ask run under an audit hook that fails on any non-local
+address (Chroma telemetry and model hubs included)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+GUARD = textwrap.dedent(
+    """
+    import ipaddress, sys
+
+    def local(host):
+        if host in (None, "", "localhost") or str(host).startswith("/"):
+            return True
+        try:
+            return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+        except ValueError:
+            return False
+
+    def hook(event, args):
+        if event == "socket.getaddrinfo" and not local(args[0]):
+            raise SystemExit(f"network lookup of {args[0]!r}")
+        if event == "socket.connect":
+            address = args[1]
+            host = address[0] if isinstance(address, tuple) else address
+            if not local(host):
+                raise SystemExit(f"network connect to {address!r}")
+
+    sys.addaudithook(hook)
+    """
+)
+
+
+def test_ingest_and_ask_open_no_network_socket(data_dir, tmp_path):
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy, symlinks=True)
+    doc = tmp_path / "extra.md"
+    doc.write_text("1. Extra\n\n1.1 Section\n\n1.1.1 Staff must record every concern the same day.\n")
+    script = GUARD + textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from procqa.config import Settings
+        from ingest.pipeline import ingest
+        from answer.ask import load_engine, ask
+        settings = Settings(data_dir=Path({str(copy)!r}))
+        ingest(settings, [{str(doc)!r}], progress=lambda m: None)
+        answer = ask(load_engine(settings), "when must staff record a concern?")
+        assert answer.citations, answer
+        print("ok")
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "ANONYMIZED_TELEMETRY")}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().endswith("ok")
