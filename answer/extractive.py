@@ -80,6 +80,17 @@ def is_action_question(question: str) -> bool:
     )
 
 
+def is_timescale_question(question: str) -> bool:
+    return bool(
+        re.search(
+            r"\b(how (long|soon|quickly|often|many days)|by when|when (must|should|do|does|will|is)|"
+            r"timescales?|deadline|within|days?|hours?|weeks?|months?)\b",
+            question,
+            re.IGNORECASE,
+        )
+    )
+
+
 def select_steps(
     question: str,
     hits: list[Hit],
@@ -90,20 +101,25 @@ def select_steps(
     """The units that answer the question, from the best paragraphs, in document order.
 
     From each of the top paragraphs: its best unit always (it was retrieved for a reason), and any
-    other unit scoring at least half as well; a bullet brings its paragraph's lead-in line with it so
-    the list reads as the procedures wrote it.
+    other unit scoring well against it (the best paragraph is read more generously); when the question
+    asks "how soon", every unit stating a timescale that shares words with it. A bullet brings its
+    paragraph's lead-in line with it so the list reads as the procedures wrote it.
     """
     query_terms = {t: idf.get(t, 1.0) for t in set(tokenize(question))}
     action = is_action_question(question)
+    timescale = is_timescale_question(question)
     chosen: list[Step] = []
-    for hit in hits[:max_paragraphs]:
+    for rank, hit in enumerate(hits[:max_paragraphs]):
         parts = units(hit.paragraph)
         if not parts:
             continue
         scored = [score_unit(u, query_terms, action) for u in parts]
         best = max(scored)
-        keep = {i for i, s in enumerate(scored) if s == best or (best > 0 and s >= 0.5 * best)}
-        if len(parts) <= 2:
+        share = 0.3 if rank == 0 else 0.6
+        keep = {i for i, s in enumerate(scored) if s == best or (best > 0 and s >= share * best)}
+        if timescale:
+            keep |= {i for i, u in enumerate(parts) if FACT.search(u) and scored[i] > 0.05}
+        if len(parts) <= (4 if rank == 0 else 2):
             keep = set(range(len(parts)))  # a short paragraph reads best whole
         if any(parts[i].startswith("- ") for i in keep):
             lead = next((i for i in range(len(parts)) if not parts[i].startswith("- ")), None)

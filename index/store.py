@@ -21,12 +21,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import procqa.config  # noqa: F401  (offline environment first)
+from index.passages import passages
 from index.tokens import tokenize
 from procqa.config import Settings
 from procqa.records import DocumentInfo, Paragraph
 
 COLLECTION = "paragraphs"
-FORMAT = 1
+FORMAT = 2
 
 
 class IndexMissing(RuntimeError):
@@ -107,28 +108,32 @@ def build(
     if len(set(ids)) != len(ids):
         raise ValueError("two paragraphs share an id: the parser produced a duplicate (doc, ref, text)")
 
-    vectors = _reusable_embeddings(settings, ids)
-    todo = [p for p in paragraphs if p.pid not in vectors]
-    progress(f"{len(paragraphs)} paragraphs: {len(paragraphs) - len(todo)} unchanged, {len(todo)} to embed")
+    # One vector per passage; passage ids extend the paragraph id, so they are deterministic too.
+    entries = [(f"{p.pid}:{i}", p, text) for p in paragraphs for i, text in enumerate(passages(p))]
+    vectors = _reusable_embeddings(settings, [e[0] for e in entries])
+    todo = [e for e in entries if e[0] not in vectors]
+    changed = len({p.pid for _, p, _ in todo})
+    progress(f"{len(paragraphs)} paragraphs: {len(paragraphs) - changed} unchanged, {changed} to embed")
     for i in range(0, len(todo), 256):
         batch = todo[i : i + 256]
-        for p, v in zip(batch, embed([p.embed_text() for p in batch], settings.embed_batch), strict=True):
-            vectors[p.pid] = v
-        progress(f"  embedded {min(i + 256, len(todo))}/{len(todo)}")
+        for (key, _, _), v in zip(batch, embed([t for _, _, t in batch], settings.embed_batch), strict=True):
+            vectors[key] = v
+        progress(f"  embedded {min(i + 256, len(todo))}/{len(todo)} passages")
 
     client = chroma_client(folder / "chroma")
     _, store = _vector_store(client, create=True)
+    keys = ["procedures", "ref", "para", "pid"]
     nodes = [
         TextNode(
-            id_=p.pid,
-            text=p.embed_text(),
-            embedding=vectors[p.pid],
+            id_=key,
+            text=text,
+            embedding=vectors[key],
             # Refs and ids are metadata, never embedded text. ("doc_id" is llama-index's own key.)
-            metadata={"procedures": p.doc_id, "ref": p.ref, "para": p.para or 0},
-            excluded_embed_metadata_keys=["procedures", "ref", "para"],
-            excluded_llm_metadata_keys=["procedures", "ref", "para"],
+            metadata={"procedures": p.doc_id, "ref": p.ref, "para": p.para or 0, "pid": p.pid},
+            excluded_embed_metadata_keys=keys,
+            excluded_llm_metadata_keys=keys,
         )
-        for p in paragraphs
+        for key, p, text in entries
     ]
     for i in range(0, len(nodes), 1000):
         store.add(nodes[i : i + 1000])
@@ -146,7 +151,7 @@ def build(
     _swap_link(settings, folder)
     _remove_stale_builds(settings)
     return BuildStats(
-        len(paragraphs), len(todo), len(paragraphs) - len(todo), time.perf_counter() - start, folder
+        len(paragraphs), changed, len(paragraphs) - changed, time.perf_counter() - start, folder
     )
 
 

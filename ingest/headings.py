@@ -32,6 +32,10 @@ REGIONS = {
 }
 
 
+# Where headings are looked for: anywhere but the contents, glossary and list-of-boxes regions.
+TEXT_REGIONS = {"front", "preface", "introduction", "body"}
+
+
 def number_tuple(number: str) -> tuple[int, ...]:
     return tuple(int(x) for x in number.split("."))
 
@@ -52,10 +56,10 @@ def is_successor(new: tuple[int, ...], last: tuple[int, ...]) -> bool:
 
 @dataclass
 class _State:
-    region: str = "preface"
+    region: str = "front"
     chapter: str = ""
     headings: dict[int, str] = field(default_factory=dict)  # depth -> "3.8 Working with ..."
-    ref: str = "Preface"
+    ref: str = "Front matter"
     kind: str = "intro"
     last_number: tuple[int, ...] = ()
     para: int = 0
@@ -137,16 +141,16 @@ def parse_headings(doc_id: str, lines: list[Line]) -> list[Paragraph]:
             s.region = "body"
             s.headings = {0: f"Part {m.group(1)}"}
             continue
-        if s.region == "body" and (m := CHAPTER.match(text)) and _is_chapter(m, s.chapter, lines, i):
+        if s.region in TEXT_REGIONS and (m := CHAPTER.match(text)) and _is_chapter(m, s.chapter, lines, i):
             title, i = _wrapped_title(text, lines, i)
             open_heading(m.group(1), title, 1)
-            s.chapter, s.last_number = m.group(1), (int(m.group(1)),)
+            s.chapter, s.last_number, s.region = m.group(1), (int(m.group(1)),), "body"
             continue
-        if s.region == "body" and (m := BOX.match(text)):
+        if s.region in TEXT_REGIONS and (m := BOX.match(text)):
             title, i = _wrapped_title(text, lines, i)
             open_heading(f"Box {m.group(1)}", title, 9, kind="box")
             continue
-        if s.region == "body" and (m := HEADING.match(text)) and _is_heading(m, s, lines, i):
+        if s.region in TEXT_REGIONS and (m := HEADING.match(text)) and _is_heading(m, s, lines, i):
             number = number_tuple(m.group(1))
             title, i = _wrapped_title(text, lines, i)
             depth = len(number)

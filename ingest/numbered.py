@@ -35,12 +35,15 @@ RUNNING = re.compile(r"^PART\s+[A-Z]\d?:\s*\d+\.\s", re.IGNORECASE)
 
 def looks_numbered(lines: list[Line]) -> bool:
     """True when a document numbers its paragraphs (not just its headings)."""
-    sentences = 0
+    sentences = titles = 0
     for line in lines:
         m = PARA_NUM.match(BULLET.sub("", line.text.strip()))
         if m and m.group(2) and len(m.group(2).split()) >= 12:
             sentences += 1
-    return sentences >= 20
+        elif m:
+            titles += 1
+    # Numbered sentences (not numbered titles) are the mark, in a long document or a short one.
+    return sentences >= 20 or (sentences >= 2 and sentences >= titles)
 
 
 @dataclass

@@ -61,14 +61,16 @@ class Retriever:
         filters = MetadataFilters(
             filters=[MetadataFilter(key="procedures", value=doc_ids, operator=FilterOperator.IN)]
         )
+        # Passages are searched; a paragraph scores as its best passage.
         result = self.index.vector_store.query(
-            VectorStoreQuery(query_embedding=vector, similarity_top_k=n, filters=filters)
+            VectorStoreQuery(query_embedding=vector, similarity_top_k=3 * n, filters=filters)
         )
-        out = []
-        for pid, sim in zip(result.ids or [], result.similarities or [], strict=True):
-            if pid in self.index.by_id:
-                out.append((self.index.paragraphs[self.index.by_id[pid]], cosine_from_llama_similarity(sim)))
-        return out
+        best: dict[str, float] = {}
+        for key, sim in zip(result.ids or [], result.similarities or [], strict=True):
+            pid = key.split(":")[0]
+            if pid in self.index.by_id and pid not in best:
+                best[pid] = cosine_from_llama_similarity(sim)
+        return [(self.index.paragraphs[self.index.by_id[pid]], s) for pid, s in list(best.items())[:n]]
 
     def search(
         self, question: str, doc_ids: list[str], k: int | None = None, mode: str = "hybrid"
@@ -86,7 +88,9 @@ class Retriever:
         cos = {p.pid: s for p, s in dense}
         lex = {p.pid: s for p, s in lexical}
         fused = reciprocal_rank_fusion(
-            [[p.pid for p, _ in lexical], [p.pid for p, _ in dense]], k=self.settings.rrf_k
+            [[p.pid for p, _ in lexical], [p.pid for p, _ in dense]],
+            weights=[self.settings.bm25_weight, 1.0],
+            k=self.settings.rrf_k,
         )
         hits = []
         for pid, score in fused[:k]:
