@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -15,6 +16,12 @@ from procqa.config import Settings
 from procqa.records import Hit, Paragraph
 from retrieval.expand import build_acronyms, expand
 from retrieval.fusion import reciprocal_rank_fusion
+
+
+@lru_cache(maxsize=256)
+def _query_vector(query: str) -> list[float]:
+    """Asking both documents searches twice with the same text; embed it once."""
+    return embed([query])[0]
 
 
 @dataclass
@@ -57,7 +64,7 @@ class Retriever:
             VectorStoreQuery,
         )
 
-        vector = embed([query])[0]
+        vector = _query_vector(query)
         filters = MetadataFilters(
             filters=[MetadataFilter(key="procedures", value=doc_ids, operator=FilterOperator.IN)]
         )
