@@ -85,7 +85,7 @@ def ask(
     for d in doc_ids:
         hits = hits_by_doc[d]
         doc = engine.docs[d]
-        if not hits or _too_weak(hits, settings, mode):
+        if not hits or _too_weak(hits, engine.retriever.coverage(query, hits[:3]), settings, mode):
             related += [(h, doc) for h in hits[:3]]
             continue
         steps = select_steps(
@@ -129,9 +129,14 @@ def ask(
     )
 
 
-def _too_weak(hits: list[Hit], settings: Settings, mode: str) -> bool:
-    """Decline rather than dress up a weak match: the best paragraph must be close in meaning."""
+def _too_weak(hits: list[Hit], coverage: float, settings: Settings, mode: str) -> bool:
+    """Decline rather than dress up a weak match. The best paragraph must be close in meaning; a
+    middling match also needs the question's own words (idf-weighted) in the paragraphs found, since
+    "where do I park for the conference" lands near conference paragraphs without any of them saying
+    a word about parking."""
     if mode == "bm25":
         return False
     best = max(h.dense_similarity for h in hits)
-    return best < settings.min_similarity
+    if best < settings.min_similarity:
+        return True
+    return best < settings.sure_similarity and coverage < settings.min_coverage

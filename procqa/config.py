@@ -37,6 +37,9 @@ class Settings:
     # Abstain when the best paragraph is this far from the question (cosine similarity, MiniLM).
     # Calibrated on the dev split of the gold set, never on single questions.
     min_similarity: float = 0.43
+    # Between min and sure similarity, also require this share of the question's words in what was found.
+    sure_similarity: float = 0.5
+    min_coverage: float = 0.2
     max_question_chars: int = 2000
     embed_batch: int = 32
 

@@ -47,6 +47,15 @@ class Retriever:
     def expand(self, question: str) -> str:
         return expand(question, self.acronyms)
 
+    def coverage(self, question: str, hits: list[Hit]) -> float:
+        """Share of the question's words, weighted by idf, that occur in any of the hits. Words the
+        corpus has never seen count fully against: they are what the procedures do not talk about."""
+        terms = {t: self.idf.get(t, max(self.idf.values())) for t in set(tokenize(self.expand(question)))}
+        if not terms:
+            return 0.0
+        seen = set().union(*(tokenize(h.paragraph.text + " " + " ".join(h.paragraph.heading)) for h in hits))
+        return sum(w for t, w in terms.items() if t in seen) / sum(terms.values())
+
     def keyword(self, query: str, doc_ids: list[str], n: int) -> list[tuple[Paragraph, float]]:
         tokens = [t for t in tokenize(query) if t in self.index.bm25.vocab_dict]
         if not tokens:
