@@ -5,4 +5,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1 ANONYMIZED_TELEMETRY=False
 .venv/bin/ruff check .
+# The browser test drives Debian's headless Chromium; install it (and its driver) if missing.
+bash scripts/install-browser.sh
 exec .venv/bin/python -m pytest "$@"
