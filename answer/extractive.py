@@ -121,6 +121,12 @@ def select_steps(
             keep |= {i for i, u in enumerate(parts) if FACT.search(u) and scored[i] > 0.05}
         if len(parts) <= (4 if rank == 0 else 2):
             keep = set(range(len(parts)))  # a short paragraph reads best whole
+        for i in sorted(keep):
+            if parts[i].endswith(":"):  # a lead-in says nothing without the list it introduces
+                j = i + 1
+                while j < len(parts) and parts[j].startswith("- ") and j - i <= 8:
+                    keep.add(j)
+                    j += 1
         if any(parts[i].startswith("- ") for i in keep):
             lead = next((i for i in range(len(parts)) if not parts[i].startswith("- ")), None)
             if lead is not None and parts[lead].endswith(":"):
