@@ -38,12 +38,13 @@ def looks_numbered(lines: list[Line]) -> bool:
     sentences = titles = 0
     for line in lines:
         m = PARA_NUM.match(BULLET.sub("", line.text.strip()))
-        if m and m.group(2) and len(m.group(2).split()) >= 12:
+        words = len(m.group(2).split()) if m and m.group(2) else 0
+        if words >= 12 or (words >= 4 and m.group(2).rstrip().endswith(".")):
             sentences += 1
         elif m:
             titles += 1
     # Numbered sentences (not numbered titles) are the mark, in a long document or a short one.
-    return sentences >= 20 or (sentences >= 2 and sentences >= titles)
+    return sentences >= 20 or (sentences >= 1 and sentences >= titles)
 
 
 @dataclass

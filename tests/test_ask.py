@@ -69,10 +69,14 @@ def test_unanswerable_question_is_declined_with_related_paragraphs(engine):
 
 
 def test_follow_up_uses_the_conversation(engine):
-    first = "dad turned up drunk to collect his toddler from nursery, what now?"
-    alone = ask(engine, "and what if he drives off with her?", ["set-2025"])
-    followed = ask(engine, "and what if he drives off with her?", ["set-2025"], history=[first])
+    first = "a foster carer has been accused of hitting a child"
+    follow_up = "what happens to them while it is investigated?"
+    alone = ask(engine, follow_up, ["set-2025"])
+    followed = ask(engine, follow_up, ["set-2025"], history=[first])
+    assert not followed.abstained
     assert _refs(alone) != _refs(followed)
+    # In context the answer is about allegations against carers (A 7) or foster care (B 35.1).
+    assert any(r.startswith(("A 7.", "B 35.1.")) for r in _refs(followed)[:3])
 
 
 def test_json_shape_is_stable(engine):

@@ -1,0 +1,40 @@
+"""Users drop in their own procedures: small documents of either style parse into cited paragraphs."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.load import UnsupportedDocument, parse_document
+from procqa.records import DocumentInfo
+
+
+def _parse(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return parse_document(DocumentInfo("mine", "My policy", "MINE", "", "", str(path)))
+
+
+def test_numbered_paragraphs_in_a_short_markdown_file(tmp_path):
+    paragraphs = _parse(
+        tmp_path, "policy.md", "1. Extra\n\n1.1 Section\n\n1.1.1 Staff must record every concern.\n"
+    )
+    assert [(p.ref, p.text) for p in paragraphs] == [("1.1.1", "Staff must record every concern.")]
+    assert paragraphs[0].heading == ("1. Extra", "1.1 Section")
+
+
+def test_numbered_headings_in_a_short_text_file(tmp_path):
+    text = "Our policy\nThis is an intro line.\n1. Reporting\n1.1 What to do\nTell the DSL the same day.\n"
+    paragraphs = _parse(tmp_path, "policy.txt", text + "1.2 Records\nKeep records safe.\n")
+    assert [(p.cite_ref, p.text) for p in paragraphs] == [
+        ("Front matter ¶1", "Our policy This is an intro line."),
+        ("1.1 ¶1", "Tell the DSL the same day."),
+        ("1.2 ¶1", "Keep records safe."),
+    ]
+
+
+@pytest.mark.parametrize("name, content", [("notes.docx", b"PK\x03\x04"), ("empty.md", b"\n\n")])
+def test_unusable_files_are_refused_with_the_file_name(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnsupportedDocument, match=name):
+        parse_document(DocumentInfo("x", "x", "X", "", "", str(path)))
