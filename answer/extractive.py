@@ -24,6 +24,17 @@ FACT = re.compile(
     r"|\b0\d{3,4}\s?\d{3}\s?\d{3,4}\b|\b999\b|\b101\b",
     re.IGNORECASE,
 )
+# Questions asking what to do, and questions asking by when.
+ACTION_QUESTION = re.compile(
+    r"\b(what (do|should|must|now)|what happens|who (do|should)|how (long|soon|quickly)|when|do i|"
+    r"should i|must i|can i|need to|timescale|deadline|steps?|report|refer|call)\b",
+    re.IGNORECASE,
+)
+TIMESCALE_QUESTION = re.compile(
+    r"\b(how (long|soon|quickly|often|many days)|by when|when (must|should|do|does|will|is)|"
+    r"timescales?|deadline|within|days?|hours?|weeks?|months?)\b",
+    re.IGNORECASE,
+)
 FALLBACK = (
     "The procedures do not appear to answer this question. Please speak to your designated safeguarding "
     "lead. If a child is in immediate danger, call the police on 999."
@@ -69,28 +80,6 @@ def score_unit(text: str, query_terms: dict[str, float], action_question: bool) 
     return overlap + bonus
 
 
-def is_action_question(question: str) -> bool:
-    return bool(
-        re.search(
-            r"\b(what (do|should|must|now)|what happens|who (do|should)|how (long|soon|quickly)|when|do i|"
-            r"should i|must i|can i|need to|timescale|deadline|steps?|report|refer|call)\b",
-            question,
-            re.IGNORECASE,
-        )
-    )
-
-
-def is_timescale_question(question: str) -> bool:
-    return bool(
-        re.search(
-            r"\b(how (long|soon|quickly|often|many days)|by when|when (must|should|do|does|will|is)|"
-            r"timescales?|deadline|within|days?|hours?|weeks?|months?)\b",
-            question,
-            re.IGNORECASE,
-        )
-    )
-
-
 def select_steps(
     question: str,
     hits: list[Hit],
@@ -106,8 +95,8 @@ def select_steps(
     paragraph's lead-in line with it so the list reads as the procedures wrote it.
     """
     query_terms = {t: idf.get(t, 1.0) for t in set(tokenize(question))}
-    action = is_action_question(question)
-    timescale = is_timescale_question(question)
+    action = bool(ACTION_QUESTION.search(question))
+    timescale = bool(TIMESCALE_QUESTION.search(question))
     chosen: list[Step] = []
     for rank, hit in enumerate(hits[:max_paragraphs]):
         parts = units(hit.paragraph)

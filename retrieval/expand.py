@@ -68,11 +68,12 @@ def expand(question: str, acronyms: dict[str, str]) -> str:
     """The question with the expansion of each acronym it uses appended."""
     extra = []
     for token in set(re.findall(r"[A-Za-z][A-Za-z0-9]{1,7}", question)):
-        # An all-lowercase token counts only if it is not an ordinary word ("cp" yes, "age" no).
-        key = token.upper() if token.isupper() or token.upper() in acronyms and len(token) >= 3 else token
-        if key in acronyms and (token.isupper() or token.lower() != acronyms[key].lower()):
-            if not token.isupper() and token.lower() in _ORDINARY:
-                continue
+        key = token if token in acronyms else token.upper()
+        if key not in acronyms:
+            continue
+        # Typed in capitals it is an acronym; in lower case only when it is no ordinary word ("lado"
+        # yes, "age" no).
+        if token == key or (len(token) >= 3 and token.lower() not in _ORDINARY):
             extra.append(acronyms[key])
     extra += [f"section {n}" for n in SECTION.findall(question)]
     return question if not extra else f"{question} ({'; '.join(sorted(set(extra)))})"
