@@ -27,10 +27,10 @@ NOTICE = (
     "lead. **If a child is in immediate danger, call the police on 999.**"
 )
 EXAMPLES = (
-    "A child has told me they are being hurt at home. What must I do now?",
+    "How quickly must I make a referral to children's social care?",
+    "Who should I contact out of office hours about an urgent concern?",
     "When must a strategy discussion be held?",
     "What should I do if an allegation is made against a member of staff?",
-    "How soon after a strategy discussion must an initial child protection conference be held?",
 )
 BOTH = "both"
 MARKER = re.compile(r"\[(\d+)\]\s*$")  # the "[n]" ask() puts at the end of each step
