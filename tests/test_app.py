@@ -67,7 +67,7 @@ def test_opens_on_a_chat_with_notice_editions_and_examples(app):
     assert "designated safeguarding lead" in notice and "999" in notice
     assert "June 2025 edition" in page_text(app)  # SET is the default choice
     labels = [b.label for b in app.button]
-    assert any(label.startswith("A child has told me") for label in labels)
+    assert any(label.startswith("How quickly must I make a referral") for label in labels)
     assert len(app.chat_input) == 1
     assert app.radio(key="procedures").value == "set-2025"
 
