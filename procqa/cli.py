@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from eval.cli import add_eval_parser
+from feedback.cli import add_feedback_parser
 from procqa.config import Settings
 
 
@@ -140,18 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ref", help='e.g. "A 1.6.5" or "3.8.3 ¶2"')
     p.set_defaults(func=cmd_show)
 
-    try:
-        from eval.cli import add_eval_parser
-    except ImportError:  # pragma: no cover - eval is part of the package; this guards partial installs
-        pass
-    else:
-        add_eval_parser(sub)
-    try:
-        from feedback.cli import add_feedback_parser
-    except ImportError:
-        pass
-    else:
-        add_feedback_parser(sub)
+    add_eval_parser(sub)
+    add_feedback_parser(sub)
     return parser
 
 

@@ -33,6 +33,7 @@ class Retriever:
     acronyms: dict[str, str]
     idf: dict[str, float]
     doc_of: np.ndarray  # doc id of each paragraph, by position
+    max_idf: float  # the weight of a word the corpus never uses
 
     @classmethod
     def open(cls, index: OpenIndex, settings: Settings) -> Retriever:
@@ -42,7 +43,9 @@ class Retriever:
         n = len(index.paragraphs)
         idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         doc_of = np.array([p.doc_id for p in index.paragraphs])
-        return cls(index, settings, build_acronyms(index.paragraphs), idf, doc_of)
+        return cls(
+            index, settings, build_acronyms(index.paragraphs), idf, doc_of, max(idf.values(), default=1.0)
+        )
 
     def expand(self, question: str) -> str:
         return expand(question, self.acronyms)
@@ -50,7 +53,8 @@ class Retriever:
     def coverage(self, question: str, hits: list[Hit]) -> float:
         """Share of the question's words, weighted by idf, that occur in any of the hits. Words the
         corpus has never seen count fully against: they are what the procedures do not talk about."""
-        terms = {t: self.idf.get(t, max(self.idf.values())) for t in set(tokenize(self.expand(question)))}
+        unseen = self.max_idf
+        terms = {t: self.idf.get(t, unseen) for t in set(tokenize(self.expand(question)))}
         if not terms:
             return 0.0
         seen = set().union(*(tokenize(h.paragraph.text + " " + " ".join(h.paragraph.heading)) for h in hits))
