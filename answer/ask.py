@@ -82,14 +82,15 @@ def ask(
     cited: list[tuple[Hit, DocumentInfo]] = []
     related: list[tuple[Hit, DocumentInfo]] = []
     steps_by_doc = {}
+    expanded = engine.retriever.expand(query)
     for d in doc_ids:
         hits = hits_by_doc[d]
         doc = engine.docs[d]
-        if not hits or _too_weak(hits, engine.retriever.coverage(query, hits[:3]), settings, mode):
+        if not hits or _too_weak(hits, engine.retriever, expanded, settings, mode):
             related += [(h, doc) for h in hits[:3]]
             continue
         steps = select_steps(
-            engine.retriever.expand(query),
+            expanded,
             hits,
             engine.retriever.idf,
             settings.answer_paragraphs,
@@ -129,7 +130,7 @@ def ask(
     )
 
 
-def _too_weak(hits: list[Hit], coverage: float, settings: Settings, mode: str) -> bool:
+def _too_weak(hits: list[Hit], retriever: Retriever, expanded: str, settings: Settings, mode: str) -> bool:
     """Decline rather than dress up a weak match. The best paragraph must be close in meaning; a
     middling match also needs the question's own words (idf-weighted) in the paragraphs found, since
     "where do I park for the conference" lands near conference paragraphs without any of them saying
@@ -139,4 +140,4 @@ def _too_weak(hits: list[Hit], coverage: float, settings: Settings, mode: str) -
     best = max(h.dense_similarity for h in hits)
     if best < settings.min_similarity:
         return True
-    return best < settings.sure_similarity and coverage < settings.min_coverage
+    return best < settings.sure_similarity and retriever.coverage(expanded, hits[:3]) < settings.min_coverage

@@ -5,6 +5,7 @@ several pages) would otherwise be searched on its first few sentences only."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from procqa.records import Paragraph
 
@@ -13,7 +14,6 @@ SPLIT = re.compile(r"(?<=[.!?;:])\s+|\n")
 
 
 def passages(paragraph: Paragraph, max_words: int = MAX_WORDS) -> list[str]:
-    prefix = " › ".join(paragraph.heading[-3:])
     if len(paragraph.text.split()) <= max_words * 1.3:
         return [paragraph.embed_text()]
     out, current = [], []
@@ -25,4 +25,5 @@ def passages(paragraph: Paragraph, max_words: int = MAX_WORDS) -> list[str]:
         current.extend(words)
     if current:
         out.append(" ".join(current))
-    return [f"{prefix}\n{text}" if prefix else text for text in out]
+    # Each passage carries the heading path, exactly as a whole paragraph does.
+    return [replace(paragraph, text=text).embed_text() for text in out]

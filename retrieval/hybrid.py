@@ -50,11 +50,10 @@ class Retriever:
     def expand(self, question: str) -> str:
         return expand(question, self.acronyms)
 
-    def coverage(self, question: str, hits: list[Hit]) -> float:
-        """Share of the question's words, weighted by idf, that occur in any of the hits. Words the
-        corpus has never seen count fully against: they are what the procedures do not talk about."""
-        unseen = self.max_idf
-        terms = {t: self.idf.get(t, unseen) for t in set(tokenize(self.expand(question)))}
+    def coverage(self, expanded: str, hits: list[Hit]) -> float:
+        """Share of the (expanded) question's words, weighted by idf, that occur in any of the hits.
+        Words the corpus never uses count fully against: they are what the procedures do not cover."""
+        terms = {t: self.idf.get(t, self.max_idf) for t in set(tokenize(expanded))}
         if not terms:
             return 0.0
         seen = set().union(*(tokenize(h.paragraph.text + " " + " ".join(h.paragraph.heading)) for h in hits))
