@@ -1,9 +1,19 @@
-"""The core records that travel through the pipeline: document, paragraph, hit, citation, answer."""
+"""The core records that travel through the pipeline: document, paragraph, hit, citation, answer.
+
+An answer is a structure, not text: per document a section of steps, each step citing paragraphs by
+number. Every front end (the CLI's text, the JSON interface, the app, eval) renders from it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+
+NOT_COVERED = "These procedures do not appear to cover this question."
+FALLBACK = (
+    "The procedures do not appear to answer this question. Please speak to your designated safeguarding "
+    "lead. If a child is in immediate danger, call the police on 999."
+)
 
 
 @dataclass(frozen=True)
@@ -17,6 +27,14 @@ class DocumentInfo:
     jurisdiction: str
     file: str  # path relative to the manifest's folder, or absolute for a user's file
     note: str = ""  # e.g. a warning that this is an old edition
+
+    @property
+    def heading(self) -> str:
+        """How an answer introduces this document: "SET: Southend ... (June 2025)"."""
+        if not self.edition:
+            return f"{self.label}: {self.title}"
+        edition = f"{self.edition} edition" if self.note else self.edition
+        return f"{self.label}: {self.title} ({edition})"
 
 
 @dataclass(frozen=True)
@@ -54,14 +72,13 @@ class Hit:
 
     paragraph: Paragraph
     score: float
-    retriever: str  # "bm25", "dense" or "hybrid"
     dense_similarity: float = 0.0  # cosine similarity to the question, kept for the abstention decision
-    lexical_score: float = 0.0
 
 
 @dataclass(frozen=True)
 class Citation:
-    """A paragraph an answer cites; `n` is the number behind the [n] marker in the answer text."""
+    """A paragraph an answer cites; `n` is the number behind the [n] marker in the answer text
+    (0 for a paragraph that is only listed as related or ranked)."""
 
     n: int
     paragraph: Paragraph
@@ -84,15 +101,85 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One thing the procedures say, in their own words, with the citation numbers it rests on."""
+
+    text: str
+    citations: tuple[int, ...]
+    phase: str = ""  # where in acting it belongs (respond, record, refer, ...), when known
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "citations": list(self.citations), "phase": self.phase}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One document's part of an answer, under its own heading: jurisdictions are never mixed."""
+
+    doc_id: str
+    heading: str
+    note: str  # e.g. the old-edition warning; "" when there is none
+    steps: tuple[Step, ...]  # empty: this document does not cover the question
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.steps)
+
+    def to_json(self) -> dict:
+        return {
+            "doc": self.doc_id,
+            "heading": self.heading,
+            "note": self.note,
+            "covered": self.covered,
+            "steps": [s.to_json() for s in self.steps],
+        }
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the decision to answer from one document rests on (kept so it can be checked and re-decided
+    offline by a sweep)."""
+
+    doc_id: str
+    similarity: float  # cosine similarity of the best paragraph to the question
+    coverage: float  # idf-weighted share of the question's words found in the top paragraphs
+
+    def to_json(self) -> dict:
+        return {
+            "doc": self.doc_id,
+            "similarity": round(self.similarity, 4),
+            "coverage": round(self.coverage, 4),
+        }
+
+
+@dataclass(frozen=True)
 class Answer:
-    """What `ask` returns: the answer text with [n] markers, its citations in rank order, and timings."""
+    """What `ask` returns: per-document sections of cited steps, the citations in rank order, the
+    related paragraphs, every ranked hit with its score, and timings."""
 
     question: str
-    text: str
     abstained: bool
+    sections: tuple[Section, ...] = ()
     citations: tuple[Citation, ...] = ()
     related: tuple[Citation, ...] = ()
+    hits: tuple[Citation, ...] = ()  # everything retrieved, best first per document (n as cited, or 0)
+    signals: tuple[Signals, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The answer as plain text with [n] markers: one block per document."""
+        if self.abstained:
+            return FALLBACK
+        blocks = []
+        for s in self.sections:
+            if not s.covered:
+                blocks.append(f"{s.heading}\n{NOT_COVERED}")
+                continue
+            note = f"\nNote: {s.note}" if s.note else ""
+            steps = "\n".join(f"- {step.text} {_markers(step.citations)}" for step in s.steps)
+            blocks.append(f"{s.heading}{note}\n{steps}")
+        return "\n\n".join(blocks)
 
     def to_json(self) -> dict:
         return {
@@ -102,4 +189,11 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "related": [c.to_json() for c in self.related],
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "sections": [s.to_json() for s in self.sections],
+            "hits": [c.to_json() for c in self.hits],
+            "signals": [s.to_json() for s in self.signals],
         }
+
+
+def _markers(numbers: tuple[int, ...]) -> str:
+    return "".join(f"[{n}]" for n in numbers)

@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1 ANONYMIZED_TELEMETRY=False
 .venv/bin/ruff check .
+# Layer contracts (pyproject.toml [tool.importlinter]): front ends > engine > stages > records.
+.venv/bin/lint-imports --no-cache
 # The browser test drives Debian's headless Chromium; install it (and its driver) if missing.
 bash scripts/install-browser.sh
 exec .venv/bin/python -m pytest "$@"

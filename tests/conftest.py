@@ -1,8 +1,11 @@
-"""Shared fixtures: one real index of the real corpus per test session, in a temporary data folder."""
+"""Shared fixtures: one real index of the real corpus per test session, in a temporary data folder.
+
+No test changes the process environment for the session: a test that needs PROCQA_DATA (the app, a
+subprocess) sets it for itself with monkeypatch or passes it in the child's environment.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def corpus():
     """The bundled corpus parsed (no index): {doc_id: (DocumentInfo, [Paragraph, ...])}."""
-    from ingest.pipeline import parse_corpus
+    from procqa.engine import parse_corpus
 
     return parse_corpus(Settings())
 
@@ -23,11 +26,10 @@ def corpus():
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory) -> Path:
     """A data folder holding a complete index of the bundled corpus, built by the real ingest."""
-    from ingest.pipeline import ingest
+    from procqa.engine import ingest
 
     folder = tmp_path_factory.mktemp("procqa-data")
     ingest(Settings(data_dir=folder), progress=lambda msg: None)
-    os.environ["PROCQA_DATA"] = str(folder)  # for subprocesses and the Streamlit app
     return folder
 
 
@@ -38,6 +40,11 @@ def settings(data_dir) -> Settings:
 
 @pytest.fixture(scope="session")
 def engine(settings):
-    from answer.ask import load_engine
+    from procqa.engine import open_engine
 
-    return load_engine(settings)
+    return open_engine(settings, warm=True)
+
+
+@pytest.fixture
+def gold_path() -> Path:
+    return Settings().gold

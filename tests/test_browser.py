@@ -14,17 +14,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from index.store import read_paragraphs
-from procqa.config import Settings
-from web.links import find_paragraph
-
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 QUESTION = "A child has told me they are being hurt at home. What must I do now?"
 LOCAL = re.compile(r"^(https?://(127\.0\.0\.1|localhost)(:\d+)?/|data:|blob:)")
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def _free_port() -> int:
@@ -97,7 +93,7 @@ def _external_requests(driver) -> list[str]:
     return [n for n in names if not LOCAL.match(n)]
 
 
-def test_ask_in_the_browser_and_open_a_citation(server, browser, data_dir):
+def test_ask_in_the_browser_and_open_a_citation(server, browser, engine):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
@@ -121,11 +117,10 @@ def test_ask_in_the_browser_and_open_a_citation(server, browser, data_dir):
 
     href = markers[0].get_attribute("href")
     params = dict(parse_qsl(urlsplit(href).query, keep_blank_values=True))
-    paragraphs = read_paragraphs(Settings(data_dir=data_dir), params["doc"])
-    i = find_paragraph(paragraphs, params["ref"], int(params["para"]) if params["para"] else None)
-    assert i is not None
+    found = engine.context(params["doc"], params["ref"], int(params["para"]) if params["para"] else None)
+    assert found is not None
     # The first line only: later lines may be list items, which the browser shows without their "- ".
-    cited = _normal(paragraphs[i].text.splitlines()[0])[:80]
+    cited = _normal(found.matches[0].text.splitlines()[0])[:80]
 
     browser.get(href)  # as if the link had been pasted into a new tab
     wait.until(lambda d: cited in _normal(d.find_element(By.TAG_NAME, "body").text))

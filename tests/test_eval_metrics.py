@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from eval.baselines import ParagraphLocator
-from eval.metrics import (
+from procqa.eval.baselines import ParagraphLocator
+from procqa.eval.metrics import (
     citation_precision,
     hit_at_k,
     mean,

@@ -7,9 +7,9 @@ import io
 
 import pytest
 
-from feedback.store import COLUMNS, db_path, export_csv, record, rows
 from procqa.cli import main
 from procqa.config import Settings
+from procqa.feedback.store import COLUMNS, db_path, export_csv, record, rows
 
 
 def test_record_and_export_round_trip(tmp_path):

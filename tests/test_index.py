@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from index import store
-from ingest.pipeline import ingest
 from procqa.config import Settings
+from procqa.engine import ingest
+from procqa.index import store
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +47,7 @@ def test_adding_a_document_embeds_only_its_paragraphs(scratch, tmp_path):
 
 
 def test_failed_ingest_leaves_the_previous_index_answering(scratch, tmp_path):
-    from ingest.pdf import UnreadablePDF
+    from procqa.ingest.pdf import UnreadablePDF
 
     before = store.live_path(scratch)
     bad = tmp_path / "broken.pdf"

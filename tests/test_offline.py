@@ -48,11 +48,10 @@ def test_ingest_and_ask_open_no_network_socket(data_dir, tmp_path):
         f"""
         from pathlib import Path
         from procqa.config import Settings
-        from ingest.pipeline import ingest
-        from answer.ask import load_engine, ask
+        from procqa.engine import ingest, open_engine
         settings = Settings(data_dir=Path({str(copy)!r}))
         ingest(settings, [{str(doc)!r}], progress=lambda m: None)
-        answer = ask(load_engine(settings), "when must staff record a concern?")
+        answer = open_engine(settings).ask("when must staff record a concern?")
         assert answer.citations, answer
         print("ok")
         """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.load import UnsupportedDocument, parse_document
+from procqa.ingest.load import UnsupportedDocument, parse_document
 from procqa.records import DocumentInfo
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.clean import Line
-from ingest.load import parse_document
-from ingest.numbered import parse_numbered
+from procqa.ingest.clean import Line
+from procqa.ingest.load import parse_document
+from procqa.ingest.numbered import parse_numbered
 from procqa.records import DocumentInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +85,7 @@ def test_pdf_keeps_page_numbers_and_drops_furniture(rendered):
 
 
 def test_broken_pdf_gives_a_clear_error(tmp_path):
-    from ingest.pdf import UnreadablePDF
+    from procqa.ingest.pdf import UnreadablePDF
 
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"%PDF-1.4\n this is not really a pdf")

@@ -1,0 +1,1 @@
+"""procqa: offline, cited question answering over child-protection procedures."""

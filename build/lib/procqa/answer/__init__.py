@@ -1,0 +1,1 @@
+"""Turn retrieved paragraphs into a cited answer, or an honest refusal."""

@@ -1,0 +1,105 @@
+"""All configuration in one typed place. Environment variables override the defaults, nothing else does.
+
+Every knob of ingest, retrieval, answering and abstention lives in `Settings`; the values marked "dev"
+were chosen on the dev split of the gold set by `procqa eval --split dev --sweep` (a grid, never per
+question), which writes the grid it searched to eval/results/.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+# In a source checkout the package sits beside pyproject.toml, corpus/ and eval/; installed from a
+# wheel it sits in site-packages with the corpus inside it (package data) and no eval/ folder.
+CHECKOUT = PACKAGE.parent if (PACKAGE.parent / "pyproject.toml").is_file() else None
+
+# Offline by construction: no model hub, no telemetry. Set before any of those libraries is imported.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
+def _default_data_dir() -> Path:
+    if env := os.environ.get("PROCQA_DATA"):
+        return Path(env)
+    if CHECKOUT is not None:
+        return CHECKOUT / "data"
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "procqa"
+
+
+def _default_manifest() -> Path:
+    """PROCQA_CORPUS (a folder holding manifest.json, or the manifest itself), else the bundled corpus."""
+    if env := os.environ.get("PROCQA_CORPUS"):
+        path = Path(env)
+        return path / "manifest.json" if path.is_dir() else path
+    packaged = PACKAGE / "corpus" / "manifest.json"
+    if packaged.is_file():
+        return packaged
+    return (CHECKOUT or PACKAGE.parent) / "corpus" / "manifest.json"
+
+
+def _default_eval_dir() -> Path:
+    """Gold questions and reports: eval/ of the checkout, or ./eval where procqa is installed."""
+    return CHECKOUT / "eval" if CHECKOUT is not None else Path.cwd() / "eval"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live and the knobs of ingest, retrieval and answering."""
+
+    data_dir: Path = field(default_factory=_default_data_dir)
+    manifest: Path = field(default_factory=_default_manifest)
+    eval_dir: Path = field(default_factory=_default_eval_dir)
+
+    # --- ingest ---
+    passage_words: int = 110  # MiniLM reads 256 word pieces; longer paragraphs are embedded in passages
+    embed_batch: int = 32  # texts per forward pass of the embedding model
+    embed_chunk: int = 256  # texts embedded between progress updates
+    store_batch: int = 1000  # nodes per write to Chroma
+
+    # --- retrieval ---
+    candidates: int = 40  # candidates each retriever contributes to fusion
+    top_k: int = 8  # paragraphs per document an answer is chosen from
+    dense_oversample: int = 3  # passages fetched per wanted paragraph (a paragraph scores as its best)
+    rrf_k: int = 30  # dev
+    bm25_weight: float = 0.3  # weight of the keyword ranking in fusion, dense is 1.0 (dev)
+
+    # --- answer selection ---
+    answer_paragraphs: int = 4  # paragraphs an answer may draw its steps from
+    max_steps: int = 10
+    action_bonus: float = 0.08  # a unit with "must/refer/within..." when the question asks what to do
+    fact_bonus: float = 0.05  # a unit stating a timescale or phone number
+    keep_share_first: float = 0.3  # units scoring this share of the best unit are kept (top paragraph)
+    keep_share_rest: float = 0.6  # ... and of the other paragraphs
+    whole_first: int = 4  # a top paragraph of this many units or fewer is quoted whole
+    whole_rest: int = 2
+    max_list_items: int = 8  # bullets a lead-in line brings with it
+
+    # --- abstention (dev) ---
+    min_similarity: float = 0.43  # decline below this cosine similarity of the best paragraph
+    sure_similarity: float = 0.5  # between min and sure, also require the question's words ...
+    min_coverage: float = 0.2  # ... to this idf-weighted share in what was found
+
+    # --- input ---
+    max_question_chars: int = 2000
+
+    @property
+    def index_link(self) -> Path:
+        """The live index is whatever this symlink points at; ingest swaps it only when complete."""
+        return self.data_dir / "index"
+
+    @property
+    def gold(self) -> Path:
+        return self.eval_dir / "gold.jsonl"
+
+    @property
+    def results(self) -> Path:
+        return self.eval_dir / "results"

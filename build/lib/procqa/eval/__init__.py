@@ -1,0 +1,1 @@
+"""Evaluation: the gold question set, metrics, baselines and reports."""

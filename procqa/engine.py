@@ -1,0 +1,160 @@
+"""The one API every front end uses: the CLI, the app and its pages, eval (and quiz and coverage).
+
+    engine = open_engine(settings)          # the live index; the model loads on first use
+    engine.ask("what must I do now?", ["set-2025"])   -> Answer (records.py)
+    engine.context("set-2025", "A 1.6.5")   -> InContext: the paragraph(s) with neighbours
+    engine.contents("set-2025")             -> chapters > sections > paragraphs
+    engine.paragraphs("set-2025")           -> every paragraph in document order
+    ingest(settings, [path, ...])           -> BuildStats
+
+Front ends import this module and the records, never the index, retrieval or answer stages.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from procqa.answer.ask import QuestionError, answer_question, clean_question, too_weak
+from procqa.config import Settings
+from procqa.contents import Chapter, build_contents
+from procqa.index import store
+from procqa.index.store import BuildStats, IndexMissing
+from procqa.index.update import update_index
+from procqa.ingest.load import UnsupportedDocument
+from procqa.ingest.load import parse_corpus as _parse_corpus
+from procqa.ingest.pdf import UnreadablePDF
+from procqa.records import Answer, DocumentInfo, Paragraph
+
+__all__ = [
+    "BuildStats",
+    "Engine",
+    "InContext",
+    "IndexMissing",
+    "IngestError",
+    "QuestionError",
+    "clean_question",
+    "ingest",
+    "live_index",
+    "open_engine",
+    "parse_corpus",
+    "too_weak",
+]
+
+# What a bad document raises, whichever stage finds it.
+IngestError = (UnsupportedDocument, UnreadablePDF, IndexMissing, FileNotFoundError)
+
+
+@dataclass(frozen=True)
+class InContext:
+    """A paragraph (or every ¶ under a heading) with the paragraphs around it, for a source view."""
+
+    doc: DocumentInfo
+    matches: tuple[Paragraph, ...]
+    before: tuple[Paragraph, ...]
+    after: tuple[Paragraph, ...]
+
+
+@dataclass
+class Engine:
+    """The live index of one data folder. Opening reads the paragraphs; the retriever (keyword index,
+    Chroma, embedding model) is loaded on first use, so a page that only browses starts fast."""
+
+    settings: Settings
+    index: store.OpenIndex
+    _retriever: object = field(default=None, repr=False)
+    _by_doc: dict[str, list[Paragraph]] = field(default_factory=dict, repr=False)
+
+    @property
+    def docs(self) -> dict[str, DocumentInfo]:
+        return self.index.docs
+
+    @property
+    def path(self) -> Path:
+        """The index folder this engine reads: a newer ingest gives a new path."""
+        return self.index.path
+
+    @property
+    def retriever(self):
+        if self._retriever is None:
+            from procqa.retrieval.hybrid import Retriever
+
+            self._retriever = Retriever.open(self.index, self.settings)
+        return self._retriever
+
+    def warm(self) -> Engine:
+        """Load the retriever and the model now, so the first question does not pay for them."""
+        self.retriever.dense("warm up", list(self.docs), 1)
+        return self
+
+    def ask(
+        self,
+        question: str,
+        doc_ids: list[str] | None = None,
+        k: int | None = None,
+        history: list[str] | None = None,
+        mode: str = "hybrid",
+    ) -> Answer:
+        """Answer from the chosen procedures (all by default). mode: hybrid, bm25 or dense."""
+        return answer_question(self.retriever, self.docs, question, doc_ids, k, history, mode)
+
+    def paragraphs(self, doc_id: str) -> list[Paragraph]:
+        if not self._by_doc:
+            for p in self.index.paragraphs:
+                self._by_doc.setdefault(p.doc_id, []).append(p)
+        return self._by_doc.get(doc_id, [])
+
+    def context(
+        self, doc_id: str, ref: str, para: int | None = None, before: int = 2, after: int = 2
+    ) -> InContext | None:
+        """The paragraph `ref` (¶`para`, or every ¶ under the heading when none is given) with its
+        neighbours; None when the document has no such paragraph."""
+        paragraphs = self.paragraphs(doc_id)
+        hits = [i for i, p in enumerate(paragraphs) if p.ref == ref and (para is None or p.para == para)]
+        if doc_id not in self.docs or not hits:
+            return None
+        first, last = hits[0], hits[-1]
+        return InContext(
+            doc=self.docs[doc_id],
+            matches=tuple(paragraphs[i] for i in hits),
+            before=tuple(paragraphs[max(0, first - before) : first]),
+            after=tuple(paragraphs[last + 1 : last + 1 + after]),
+        )
+
+    def contents(self, doc_id: str) -> list[Chapter]:
+        return build_contents(self.paragraphs(doc_id))
+
+    def with_settings(self, **changes) -> Engine:
+        """The same loaded index and model under other knobs (for a sweep); the keyword statistics are
+        shared, nothing is loaded again."""
+        settings = replace(self.settings, **changes)
+        retriever = replace(self.retriever, settings=settings)
+        return Engine(settings, self.index, retriever, self._by_doc)
+
+
+def live_index(settings: Settings) -> Path | None:
+    """The folder of the complete live index, or None when nothing has been ingested."""
+    return store.live_path(settings)
+
+
+def open_engine(settings: Settings | None = None, warm: bool = False) -> Engine:
+    """The live index of `settings.data_dir`; raises IndexMissing when there is none."""
+    settings = settings or Settings()
+    engine = Engine(settings, store.load(settings))
+    return engine.warm() if warm else engine
+
+
+def ingest(
+    settings: Settings,
+    paths: list[Path] | None = None,
+    progress: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr),
+) -> BuildStats:
+    """No paths: the bundled corpus. Paths: those files are added to (or replace) the live index."""
+    return update_index(settings, paths, progress)
+
+
+def parse_corpus(settings: Settings) -> dict[str, tuple[DocumentInfo, list[Paragraph]]]:
+    """The corpus of `settings.manifest` parsed, without an index (for checking gold sets)."""
+    return _parse_corpus(settings.manifest)

@@ -1,0 +1,261 @@
+"""The on-disk index: one folder per build, and a symlink naming the live one.
+
+    data/index -> index-20261123T141500-1234/
+        docs.json  paragraphs.jsonl  meta.json  chroma/  bm25/
+
+A build writes a fresh folder and swaps the symlink only when everything is written, so a failed or
+interrupted ingest leaves the previous index answering. Embeddings of unchanged paragraphs (same
+deterministic id) are copied from the live index instead of being computed again.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import procqa.config  # noqa: F401  (offline environment first)
+from procqa.config import Settings
+from procqa.index.passages import passages
+from procqa.index.tokens import tokenize
+from procqa.progress import progress_bar
+from procqa.records import DocumentInfo, Paragraph
+
+COLLECTION = "paragraphs"
+FORMAT = 2
+
+
+class IndexMissing(RuntimeError):
+    """No complete index in the data folder."""
+
+
+@dataclass(frozen=True)
+class BuildStats:
+    paragraphs: int
+    embedded: int
+    reused: int
+    seconds: float
+    path: Path
+
+
+def chroma_client(path: Path):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    # Chroma sends anonymous usage data unless told not to; procqa never talks to the network.
+    return chromadb.PersistentClient(
+        path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    )
+
+
+def _vector_store(client, create: bool):
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    if create:
+        collection = client.create_collection(COLLECTION, metadata={"hnsw:space": "cosine"})
+    else:
+        collection = client.get_collection(COLLECTION)
+    return collection, ChromaVectorStore(chroma_collection=collection)
+
+
+def cosine_from_llama_similarity(similarity: float) -> float:
+    """llama-index reports exp(-distance); with Chroma's cosine space distance = 1 - cosine."""
+    return 1.0 + math.log(max(similarity, 1e-12))
+
+
+def live_path(settings: Settings) -> Path | None:
+    link = settings.index_link
+    if not link.exists():
+        return None
+    target = link.resolve()
+    return target if (target / "meta.json").is_file() else None
+
+
+def _reusable_embeddings(settings: Settings, ids: list[str]) -> dict[str, list[float]]:
+    current = live_path(settings)
+    if current is None:
+        return {}
+    try:
+        collection = chroma_client(current / "chroma").get_collection(COLLECTION)
+        found = collection.get(ids=ids, include=["embeddings"])
+    except Exception as exc:  # an unreadable old index only costs a re-embed
+        print(f"note: previous index unreadable ({exc}); embedding everything", file=sys.stderr)
+        return {}
+    return {i: list(map(float, e)) for i, e in zip(found["ids"], found["embeddings"], strict=True)}
+
+
+def build(
+    settings: Settings,
+    docs: list[DocumentInfo],
+    paragraphs: list[Paragraph],
+    progress: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr),
+) -> BuildStats:
+    from llama_index.core.schema import TextNode
+
+    from procqa.index.embedder import embed, model_name
+
+    start = time.perf_counter()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale_builds(settings)
+    folder = settings.data_dir / f"index-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    folder.mkdir()
+    ids = [p.pid for p in paragraphs]
+    if len(set(ids)) != len(ids):
+        raise ValueError("two paragraphs share an id: the parser produced a duplicate (doc, ref, text)")
+
+    # One vector per passage; passage ids extend the paragraph id, so they are deterministic too.
+    entries = [
+        (f"{p.pid}:{i}", p, text)
+        for p in paragraphs
+        for i, text in enumerate(passages(p, settings.passage_words))
+    ]
+    vectors = _reusable_embeddings(settings, [e[0] for e in entries])
+    todo = [e for e in entries if e[0] not in vectors]
+    changed = len({p.pid for _, p, _ in todo})
+    progress(f"{len(paragraphs)} paragraphs: {len(paragraphs) - changed} unchanged, {changed} to embed")
+    with progress_bar(len(todo), "embedding passages") as bar:
+        for i in range(0, len(todo), settings.embed_chunk):
+            batch = todo[i : i + settings.embed_chunk]
+            texts = [t for _, _, t in batch]
+            for (key, _, _), v in zip(batch, embed(texts, settings.embed_batch), strict=True):
+                vectors[key] = v
+            bar.update(len(batch))
+
+    client = chroma_client(folder / "chroma")
+    _, store = _vector_store(client, create=True)
+    keys = ["procedures", "ref", "para", "pid"]
+    nodes = [
+        TextNode(
+            id_=key,
+            text=text,
+            embedding=vectors[key],
+            # Refs and ids are metadata, never embedded text. ("doc_id" is llama-index's own key.)
+            metadata={"procedures": p.doc_id, "ref": p.ref, "para": p.para or 0, "pid": p.pid},
+            excluded_embed_metadata_keys=keys,
+            excluded_llm_metadata_keys=keys,
+        )
+        for key, p, text in entries
+    ]
+    for i in range(0, len(nodes), settings.store_batch):
+        store.add(nodes[i : i + settings.store_batch])
+    progress("  vector index written")
+
+    _write_bm25(folder / "bm25", paragraphs)
+    progress("  keyword index written")
+    with open(folder / "paragraphs.jsonl", "w", encoding="utf-8") as fh:
+        for p in paragraphs:
+            fh.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+    (folder / "docs.json").write_text(json.dumps([asdict(d) for d in docs], indent=2), encoding="utf-8")
+    meta = {"format": FORMAT, "model": model_name(), "paragraphs": len(paragraphs), "built": time.time()}
+    # meta.json is written last: its presence is what marks a build complete.
+    (folder / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    _swap_link(settings, folder)
+    _remove_stale_builds(settings)
+    return BuildStats(
+        len(paragraphs), changed, len(paragraphs) - changed, time.perf_counter() - start, folder
+    )
+
+
+def _write_bm25(folder: Path, paragraphs: list[Paragraph]) -> None:
+    import bm25s
+
+    retriever = bm25s.BM25()
+    # Headings are indexed with the text: "Listening to the child" is how people find 1.6.9.
+    retriever.index(
+        [tokenize(" ".join(p.heading[-2:]) + " " + p.text) for p in paragraphs], show_progress=False
+    )
+    retriever.save(str(folder))
+
+
+def _swap_link(settings: Settings, folder: Path) -> None:
+    tmp = settings.data_dir / f".index-link-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(folder.name)
+    os.replace(tmp, settings.index_link)  # atomic: readers see the old index or the new one
+
+
+def _remove_stale_builds(settings: Settings) -> None:
+    """Folders of builds that were interrupted, or replaced, and are not live."""
+    live = live_path(settings)
+    for folder in settings.data_dir.glob("index-*"):
+        if folder.is_dir() and folder.resolve() != live and not _is_fresh_other_build(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _is_fresh_other_build(folder: Path) -> bool:
+    """Another ingest may be writing this folder right now; leave folders of live processes alone."""
+    try:
+        pid = int(folder.name.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+@dataclass
+class OpenIndex:
+    """Everything the query side reads, loaded once."""
+
+    path: Path
+    docs: dict[str, DocumentInfo]
+    paragraphs: list[Paragraph]
+    by_id: dict[str, int]
+    bm25: object
+    vector_store: object
+
+
+def load(settings: Settings) -> OpenIndex:
+    import bm25s
+
+    path = live_path(settings)
+    if path is None:
+        raise IndexMissing(f"no index in {settings.data_dir}: run `procqa ingest` first")
+    docs = {d["doc_id"]: DocumentInfo(**d) for d in json.loads((path / "docs.json").read_text("utf-8"))}
+    paragraphs = []
+    with open(path / "paragraphs.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            d = json.loads(line)
+            d["heading"] = tuple(d["heading"])
+            paragraphs.append(Paragraph(**d))
+    _, store = _vector_store(chroma_client(path / "chroma"), create=False)
+    return OpenIndex(
+        path=path,
+        docs=docs,
+        paragraphs=paragraphs,
+        by_id={p.pid: i for i, p in enumerate(paragraphs)},
+        bm25=bm25s.BM25.load(str(path / "bm25")),
+        vector_store=store,
+    )
+
+
+def read_docs(settings: Settings) -> list[DocumentInfo]:
+    path = live_path(settings)
+    if path is None:
+        return []
+    return [DocumentInfo(**d) for d in json.loads((path / "docs.json").read_text("utf-8"))]
+
+
+def read_paragraphs(settings: Settings, doc_id: str) -> list[Paragraph]:
+    path = live_path(settings)
+    if path is None:
+        return []
+    out = []
+    with open(path / "paragraphs.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            d = json.loads(line)
+            if d["doc_id"] == doc_id:
+                d["heading"] = tuple(d["heading"])
+                out.append(Paragraph(**d))
+    return out

@@ -1,0 +1,337 @@
+"""procqa in the browser: a chat over the procedures, with every citation one click from its source.
+
+Run with `streamlit run app.py` (or scripts/start.sh). The UI only: it calls procqa.engine and renders the
+records it returns (answers as sections of cited steps); links live in web/links.py, feedback in feedback/.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit as st
+
+from procqa.config import Settings
+from procqa.contents import CHAPTER_DEPTH, default_chapter, locate
+from procqa.engine import Engine, InContext, IndexMissing, QuestionError, live_index, open_engine
+from procqa.feedback.store import CHOICES, db_path, record
+from procqa.records import NOT_COVERED, Answer, Citation, DocumentInfo, Paragraph, Section
+from procqa.web import escape_markdown, shorten
+from procqa.web.links import SourceRef, paragraph_url, parse_source, source_params
+
+NOTICE = (
+    "procqa quotes the child-protection procedures; it does not replace your designated safeguarding "
+    "lead. **If a child is in immediate danger, call the police on 999.**"
+)
+EXAMPLES = (
+    "How quickly must I make a referral to children's social care?",
+    "Who should I contact out of office hours about an urgent concern?",
+    "When must a strategy discussion be held?",
+    "What should I do if an allegation is made against a member of staff?",
+)
+BOTH = "both"
+
+
+@dataclass
+class Turn:
+    """One question and what came back: an answer, or the reason there is none."""
+
+    question: str
+    doc_ids: list[str]
+    answer: Answer | None = None
+    error: str | None = None
+    history: list[str] = field(default_factory=list)
+
+
+# --- loading (once per process; keyed by the live index folder so a re-ingest is picked up) ---
+
+
+@st.cache_resource(show_spinner=False)
+def get_engine(data_dir: str, index_path: str) -> Engine:
+    """One engine per live index folder: a re-ingest swaps the folder, and the next run opens it."""
+    return open_engine(Settings(data_dir=Path(data_dir)))
+
+
+@st.cache_resource(show_spinner="Loading the procedures and the language model…")
+def get_warm_engine(data_dir: str, index_path: str) -> Engine:
+    return get_engine(data_dir, index_path).warm()
+
+
+# --- small renderers ---
+
+
+def doc_line(doc: DocumentInfo) -> str:
+    return f"**{doc.label}**: {doc.title} — {doc.edition} edition · {doc.jurisdiction}"
+
+
+def heading_line(p: Paragraph) -> str:
+    page = f" · page {p.page}" if p.page else ""
+    return (" › ".join(p.heading) or "Front matter") + page
+
+
+def citation_expander(c: Citation) -> None:
+    """Label and heading at a glance; the full paragraph and a link to it in context when opened."""
+    p = c.paragraph
+    number = f"[{c.n}] " if c.n else ""
+    with st.expander(f"{number}{c.label} — {' › '.join(p.heading[-2:])}"):
+        st.caption(heading_line(p))
+        st.markdown(p.text)
+        st.markdown(f"[Open {c.label} in context]({paragraph_url(p)})")
+
+
+def render_section(section: Section, answer: Answer) -> None:
+    """One document's part of an answer: its heading, an old-edition note, then steps with linked markers."""
+    by_n = {c.n: c for c in answer.citations}
+    st.markdown(f"**{escape_markdown(section.heading)}**")
+    if section.note:
+        st.caption(f"Note: {section.note}")
+    if not section.covered:
+        st.warning(NOT_COVERED)
+        return
+    lines = []
+    for step in section.steps:
+        markers = "".join(
+            f'[\\[{n}\\]]({paragraph_url(by_n[n].paragraph)} "{by_n[n].label}")'
+            for n in step.citations
+            if n in by_n
+        )
+        lines.append(f"- {step.text} {markers}")
+    st.markdown("\n".join(lines))
+
+
+def render_answer(answer: Answer) -> None:
+    sections = answer.sections
+    if len(sections) > 1:
+        # Side by side: each document's steps and sources in its own column, never mixed.
+        for col, section in zip(st.columns(len(sections)), sections, strict=True):
+            with col:
+                render_section(section, answer)
+                render_sources([c for c in answer.citations if c.paragraph.doc_id == section.doc_id])
+        return
+    for section in sections:
+        render_section(section, answer)
+    render_sources(list(answer.citations))
+
+
+def render_sources(citations: list[Citation]) -> None:
+    if citations:
+        st.caption("Sources")
+    for c in citations:
+        citation_expander(c)
+
+
+def render_declined(answer: Answer) -> None:
+    st.warning(answer.text)
+    if answer.related:
+        st.markdown("Nearest paragraphs, in case one of them helps:")
+        for c in answer.related:
+            citation_expander(c)
+
+
+def render_feedback(index: int, turn: Turn, settings: Settings) -> None:
+    given = st.session_state.setdefault("feedback_given", {})
+    if index in given:
+        st.caption(f"Feedback recorded ({given[index]}). Thank you.")
+        return
+    answer = turn.answer
+    assert answer is not None
+    for col, choice in zip(st.columns([1, 1, 1, 3]), CHOICES, strict=False):
+        if col.button(choice.capitalize(), key=f"feedback-{index}-{choice}"):
+            keep = st.session_state.get("keep_question", True)
+            try:
+                record(
+                    db_path(settings),
+                    choice,
+                    [c.label for c in answer.citations],
+                    answer.question if keep else None,
+                    turn.doc_ids,
+                )
+            except (sqlite3.Error, OSError) as exc:
+                st.error(f"Could not store feedback in {db_path(settings)}: {exc}")
+                return
+            given[index] = choice
+            st.rerun()
+
+
+def render_turn(index: int, turn: Turn, settings: Settings) -> None:
+    with st.chat_message("user"):
+        # Escaped: a question is shown exactly as typed, never as markup.
+        st.markdown(escape_markdown(shorten(turn.question, 500)))
+    with st.chat_message("assistant"):
+        if turn.error is not None:
+            st.error(turn.error)
+            return
+        assert turn.answer is not None
+        if turn.answer.abstained:
+            render_declined(turn.answer)
+        else:
+            render_answer(turn.answer)
+        render_feedback(index, turn, settings)
+
+
+# --- views ---
+
+
+def sidebar(docs: dict[str, DocumentInfo]) -> list[str]:
+    """The choice of procedures (kept for the session) and settings; returns the chosen doc ids."""
+    with st.sidebar:
+        options = [*docs, BOTH] if len(docs) > 1 else list(docs)
+        choice = st.radio(
+            "Procedures",
+            options,
+            key="procedures",
+            format_func=lambda d: (
+                "Both, side by side" if d == BOTH else f"{docs[d].label} ({docs[d].edition})"
+            ),
+        )
+        st.toggle(
+            "Keep question text with feedback",
+            value=True,
+            key="keep_question",
+            help="When off, feedback is stored without the question (the question column is left empty).",
+        )
+        st.markdown("**Browse the contents**")
+        for doc in docs.values():
+            if st.button(f"Contents of {doc.label}", key=f"contents-{doc.doc_id}"):
+                st.query_params.from_dict(source_params(doc.doc_id))
+                st.rerun()
+    return list(docs) if choice == BOTH else [choice]
+
+
+def chat_view(settings: Settings, index_path: str, docs: dict[str, DocumentInfo], doc_ids: list[str]) -> None:
+    for d in doc_ids:
+        st.markdown(doc_line(docs[d]))
+        if docs[d].note:
+            st.warning(docs[d].note)
+
+    turns: list[Turn] = st.session_state.setdefault("turns", [])
+    for i, turn in enumerate(turns):
+        render_turn(i, turn, settings)
+
+    question = None
+    examples = st.empty()
+    if not turns:
+        with examples.container():
+            st.markdown("**New here? Try an example:**")
+            for i, example in enumerate(EXAMPLES):
+                if st.button(example, key=f"example-{i}"):
+                    question = example
+    typed = st.chat_input("Ask about the procedures…")
+    question = typed if typed is not None else question
+    if question is None:
+        return
+    examples.empty()
+
+    history = [t.answer.question for t in turns if t.answer is not None]
+    turn = Turn(question, doc_ids, history=history)
+    try:
+        engine = get_warm_engine(str(settings.data_dir), index_path)
+        with st.spinner("Searching the procedures…"):
+            turn.answer = engine.ask(question, doc_ids, history=history)
+    except QuestionError as exc:
+        turn.error = f"That question cannot be asked as typed: {exc}."
+    turns.append(turn)
+    render_turn(len(turns) - 1, turn, settings)
+
+
+def source_view(settings: Settings, engine: Engine, source: SourceRef) -> None:
+    """One paragraph in context (its own URL), and the document's contents to browse."""
+    if st.button("← Back to the chat", key="back"):
+        st.query_params.clear()
+        st.rerun()
+    doc = engine.docs.get(source.doc_id)
+    if doc is None:
+        st.error(f"There are no procedures called {escape_markdown(source.doc_id)}; choose from the sidebar.")
+        return
+    st.markdown(doc_line(doc))
+    if doc.note:
+        st.warning(doc.note)
+
+    focus = None
+    if source.ref is not None:
+        found = engine.context(doc.doc_id, source.ref, source.para)
+        if found is None:
+            wanted = source.ref + (f" ¶{source.para}" if source.para else "")
+            st.error(f"{doc.label} has no paragraph {escape_markdown(wanted)}; browse the contents below.")
+        else:
+            focus = found.matches[0]
+            in_context(found)
+    contents_browser(doc, engine, focus)
+
+
+def in_context(found: InContext) -> None:
+    doc, p = found.doc, found.matches[0]
+    st.subheader(f"{doc.label} {p.cite_ref}")
+    st.caption(heading_line(p))
+    for q in found.before:
+        _neighbour(doc, q, p)
+    for q in found.matches:
+        with st.container(border=True):
+            st.markdown(f"**{doc.label} {q.cite_ref}**")
+            st.markdown(q.text)
+    for q in found.after:
+        _neighbour(doc, q, p)
+
+
+def _neighbour(doc: DocumentInfo, q: Paragraph, focus: Paragraph) -> None:
+    where = "" if q.heading == focus.heading else f" — {' › '.join(q.heading[-1:])}"
+    st.markdown(f"[{doc.label} {q.cite_ref}]({paragraph_url(q)}){where}")
+    st.caption(q.text)
+
+
+def contents_browser(doc: DocumentInfo, engine: Engine, focus: Paragraph | None) -> None:
+    chapters = engine.contents(doc.doc_id)
+    if not chapters:
+        st.info(f"{doc.label} has no paragraphs in the index.")
+        return
+    st.subheader(f"Contents of {doc.label}")
+    ci0, si0 = locate(chapters, focus) if focus else (default_chapter(chapters), 0)
+    key = f"{doc.doc_id}-{focus.pid if focus else ''}"
+    ci = st.selectbox(
+        "Chapter",
+        range(len(chapters)),
+        index=ci0,
+        key=f"chapter-{key}",
+        format_func=lambda k: f"{chapters[k].title} ({chapters[k].paragraph_count} paragraphs)",
+    )
+    sections = chapters[ci].sections
+    si = st.selectbox(
+        "Section",
+        range(len(sections)),
+        index=si0 if ci == ci0 else 0,
+        key=f"section-{key}-{ci}",
+        format_func=lambda k: f"{sections[k].title} ({len(sections[k].paragraphs)})",
+    )
+    shown: tuple[str, ...] = ()
+    for p in sections[si].paragraphs:
+        sub = p.heading[CHAPTER_DEPTH + 1 :]
+        if sub and sub != shown:
+            st.caption(" › ".join(sub))
+        shown = sub
+        st.markdown(f"[**{doc.label} {p.cite_ref}**]({paragraph_url(p)})")
+        st.markdown(p.text)
+
+
+def main() -> None:
+    st.set_page_config(page_title="procqa — child-protection procedures", layout="wide")
+    st.title("procqa")
+    st.info(NOTICE)
+    settings = Settings()
+    index = live_index(settings)
+    try:
+        engine = get_engine(str(settings.data_dir), str(index)) if index is not None else None
+    except IndexMissing:  # the index vanished between the check above and opening it
+        engine = None
+    if engine is None or not engine.docs:
+        st.error(
+            f"There is no index in {settings.data_dir}. Build it first: run `procqa ingest` "
+            "(or `scripts/start.sh`, which builds it and starts the app)."
+        )
+        st.stop()
+    doc_ids = sidebar(engine.docs)
+    source = parse_source(st.query_params.to_dict())
+    if source is not None:
+        source_view(settings, engine, source)
+    else:
+        chat_view(settings, str(index), engine.docs, doc_ids)
