@@ -69,8 +69,11 @@ class Settings:
     candidates: int = 40  # candidates each retriever contributes to fusion
     top_k: int = 8  # paragraphs per document an answer is chosen from
     dense_oversample: int = 3  # passages fetched per wanted paragraph (a paragraph scores as its best)
-    rrf_k: int = 30  # dev
+    rrf_k: int = 20  # dev (fusion, used without a fitted ranker)
     bm25_weight: float = 0.3  # weight of the keyword ranking in fusion, dense is 1.0 (dev)
+
+    pathway_pool: int = 15  # paragraphs taken as the pathway of a document that declares none
+    pathway_paragraphs: int = 2  # of those, how many an action answer quotes (dev)
 
     # --- answer selection ---
     answer_paragraphs: int = 4  # paragraphs an answer may draw its steps from
@@ -84,9 +87,16 @@ class Settings:
     max_list_items: int = 8  # bullets a lead-in line brings with it
 
     # --- abstention (dev) ---
-    min_similarity: float = 0.43  # decline below this cosine similarity of the best paragraph
-    sure_similarity: float = 0.5  # between min and sure, also require the question's words ...
-    min_coverage: float = 0.2  # ... to this idf-weighted share in what was found
+    # With a fitted decision (procqa eval --split dev --fit-ranker writes it beside the ranker): decline
+    # below `decline_below`, answer "tentatively" (the closest paragraphs, with a caution) below
+    # `sure_above`. Both chosen on dev: at most `max_wrongly_declined` of answerable questions declined.
+    max_wrongly_declined: float = 0.05
+    decline_below: float = 0.574
+    sure_above: float = 0.802
+    # Without a fitted decision:
+    min_similarity: float = 0.42  # decline below this cosine similarity of the best paragraph
+    sure_similarity: float = 0.42  # between min and sure, also require the question's words ...
+    min_coverage: float = 0.0  # ... to this idf-weighted share in what was found
 
     # --- input ---
     max_question_chars: int = 2000

@@ -27,19 +27,24 @@ from procqa.ingest.load import UnsupportedDocument
 from procqa.ingest.load import parse_corpus as _parse_corpus
 from procqa.ingest.pdf import UnreadablePDF
 from procqa.records import Answer, DocumentInfo, Paragraph
+from procqa.retrieval.ranker import DECISION_FEATURES, LinearModel, decision_row, load_models, save_models
 
 __all__ = [
     "BuildStats",
+    "DECISION_FEATURES",
     "Engine",
     "InContext",
     "IndexMissing",
     "IngestError",
+    "LinearModel",
     "QuestionError",
     "clean_question",
+    "decision_row",
     "ingest",
     "live_index",
     "open_engine",
     "parse_corpus",
+    "save_models",
     "too_weak",
 ]
 
@@ -55,6 +60,15 @@ class InContext:
     matches: tuple[Paragraph, ...]
     before: tuple[Paragraph, ...]
     after: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class CandidateRows:
+    """The candidates for one question in one document, with the ranker's features (for fitting)."""
+
+    names: tuple[str, ...]
+    paragraphs: tuple[Paragraph, ...]
+    rows: object  # numpy array, one row per paragraph
 
 
 @dataclass
@@ -99,6 +113,15 @@ class Engine:
     ) -> Answer:
         """Answer from the chosen procedures (all by default). mode: hybrid, bm25 or dense."""
         return answer_question(self.retriever, self.docs, question, doc_ids, k, history, mode)
+
+    def candidates(self, question: str, doc_id: str, k: int | None = None) -> CandidateRows:
+        """What the ranker sees for a question: every candidate paragraph and its features."""
+        c = self.retriever.candidates(clean_question(question, self.settings), doc_id, k)
+        return CandidateRows(c.names, tuple(self.index.paragraphs[i] for i in c.index), c.rows)
+
+    def reload_models(self) -> None:
+        """Pick up a ranker or decision just fitted (see procqa.eval.fit)."""
+        self.retriever.models = load_models()
 
     def paragraphs(self, doc_id: str) -> list[Paragraph]:
         if not self._by_doc:

@@ -10,6 +10,19 @@ import hashlib
 from dataclasses import dataclass, field
 
 NOT_COVERED = "These procedures do not appear to cover this question."
+TENTATIVE = (
+    "The procedures may not answer this exactly: these are the closest paragraphs. Check them, and speak "
+    "to your designated safeguarding lead."
+)
+# The phases of acting on a concern, in order, and how a front end titles them.
+PHASE_LABELS = {
+    "safety": "If a child is in immediate danger",
+    "respond": "Responding to the child",
+    "record": "Recording",
+    "tell": "Telling your designated lead or manager",
+    "refer": "Referring, and by when",
+    "situation": "What this situation adds",
+}
 FALLBACK = (
     "The procedures do not appear to answer this question. Please speak to your designated safeguarding "
     "lead. If a child is in immediate danger, call the police on 999."
@@ -27,6 +40,14 @@ class DocumentInfo:
     jurisdiction: str
     file: str  # path relative to the manifest's folder, or absolute for a user's file
     note: str = ""  # e.g. a warning that this is an old edition
+    # Sections (ref prefixes) holding the general "respond, record, tell, refer" steps; empty: found
+    # from the paragraphs' wording instead.
+    pathway: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: dict) -> DocumentInfo:
+        """From a manifest entry or docs.json (lists become tuples; unknown keys are refused)."""
+        return cls(**{**data, "pathway": tuple(data.get("pathway", ()))})
 
     @property
     def heading(self) -> str:
@@ -143,12 +164,18 @@ class Signals:
     doc_id: str
     similarity: float  # cosine similarity of the best paragraph to the question
     coverage: float  # idf-weighted share of the question's words found in the top paragraphs
+    top_score: float = 0.0  # the ranker's score of the best paragraph
+    answerable: float | None = None  # fitted probability that the document answers (None: no model)
+    situation: int = 0  # everyday phrases for situations the procedures name, found in the question
 
     def to_json(self) -> dict:
         return {
             "doc": self.doc_id,
             "similarity": round(self.similarity, 4),
             "coverage": round(self.coverage, 4),
+            "top_score": round(self.top_score, 4),
+            "answerable": None if self.answerable is None else round(self.answerable, 4),
+            "situation": self.situation,
         }
 
 
@@ -164,6 +191,7 @@ class Answer:
     related: tuple[Citation, ...] = ()
     hits: tuple[Citation, ...] = ()  # everything retrieved, best first per document (n as cited, or 0)
     signals: tuple[Signals, ...] = ()
+    tentative: bool = False  # answered from the closest paragraphs, which may not answer exactly
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -171,13 +199,13 @@ class Answer:
         """The answer as plain text with [n] markers: one block per document."""
         if self.abstained:
             return FALLBACK
-        blocks = []
+        blocks = [TENTATIVE] if self.tentative else []
         for s in self.sections:
             if not s.covered:
                 blocks.append(f"{s.heading}\n{NOT_COVERED}")
                 continue
             note = f"\nNote: {s.note}" if s.note else ""
-            steps = "\n".join(f"- {step.text} {_markers(step.citations)}" for step in s.steps)
+            steps = "\n".join(_render_step(step) for step in s.steps)
             blocks.append(f"{s.heading}{note}\n{steps}")
         return "\n\n".join(blocks)
 
@@ -192,8 +220,16 @@ class Answer:
             "sections": [s.to_json() for s in self.sections],
             "hits": [c.to_json() for c in self.hits],
             "signals": [s.to_json() for s in self.signals],
+            "tentative": self.tentative,
         }
 
 
 def _markers(numbers: tuple[int, ...]) -> str:
     return "".join(f"[{n}]" for n in numbers)
+
+
+def _render_step(step: Step) -> str:
+    """ "- First line" with the list a lead-in introduces indented under it; the markers end the step."""
+    first, *rest = step.text.splitlines()
+    lines = [f"- {first}"] + [f"  {line}" for line in rest]
+    return "\n".join(lines) + f" {_markers(step.citations)}"

@@ -77,6 +77,7 @@ def test_answer_has_steps_and_numbered_citations_then_follow_up(app):
     text = page_text(app)
     assert "**SET\\: Southend, Essex & Thurrock" in text  # the heading, shown exactly as written
     assert "?doc=set-2025&ref=" in text  # step markers link to their sources
+    assert "**Responding to the child**" in text or "**Referring, and by when**" in text  # acting order
     labels = citation_labels(app)
     assert labels and labels[0].startswith("[1] SET ")
     assert all(" — " in label for label in labels)  # label and heading
@@ -94,7 +95,7 @@ def test_answer_has_steps_and_numbered_citations_then_follow_up(app):
 
 @pytest.mark.slow
 def test_example_question_is_asked_in_one_click(app):
-    example = next(b for b in app.button if b.label.startswith("When must a strategy"))
+    example = next(b for b in app.button if b.label.startswith("A pupil has just told me"))
     example.click().run()
     assert not app.exception
     assert app.session_state["turns"][0].question == example.label

@@ -48,10 +48,26 @@ def test_every_step_occurs_in_the_paragraph_it_cites(engine, question):
     assert steps
     for step in steps:
         assert step.citations and all(n in cited for n in step.citations), step
-        assert any(" ".join(step.text.split()) in cited[n] for n in step.citations), step
-    # The text form is rendered from the same steps: each appears with its marker.
+        for line in step.text.splitlines():  # a lead-in and its list items, each quoted verbatim
+            assert any(" ".join(line.removeprefix("- ").split()) in cited[n] for n in step.citations), line
+    # The text form is rendered from the same steps: each appears, the marker ending its last line.
     for step in steps:
-        assert f"- {step.text} [{step.citations[0]}]" in answer.text
+        first, *rest = step.text.splitlines()
+        assert f"- {first}" in answer.text
+        assert f"{(rest or [first])[-1]} [{step.citations[0]}]" in answer.text
+
+
+def test_what_do_i_do_answers_bring_the_general_pathway_in_acting_order(engine):
+    answer = engine.ask(
+        "A pupil says her dad hits her with a belt when he drinks. What must I do now?", ["set-2025"]
+    )
+    assert not answer.abstained
+    refs = [c.paragraph.ref for c in answer.citations]
+    assert any(r.startswith(("A 1.6.", "A 2.4.")) for r in refs), refs  # the declared pathway
+    phases = [step.phase for step in answer.sections[0].steps]
+    order = ["safety", "respond", "record", "tell", "refer", "situation"]
+    assert phases and all(p in order for p in phases)
+    assert [order.index(p) for p in phases] == sorted(order.index(p) for p in phases)
 
 
 def test_both_procedures_answer_under_their_own_headings(engine):
@@ -94,7 +110,8 @@ def test_json_shape_is_stable(engine):
     data = engine.ask("who chairs a child protection conference?", ["set-2025"]).to_json()
     # The original keys stay; the structure arrives as new keys.
     assert set(data) == {
-        "question", "answer", "abstained", "citations", "related", "timings_ms", "sections", "hits", "signals"
+        "question", "answer", "abstained", "citations", "related", "timings_ms",
+        "sections", "hits", "signals", "tentative",
     }  # fmt: skip
     assert data["sections"][0]["doc"] == "set-2025" and data["sections"][0]["steps"]
     assert data["hits"][0]["score"] >= data["hits"][-1]["score"]

@@ -22,9 +22,15 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    # --no-isolation: build with this environment's pinned setuptools rather than fetching one.
+    # Built from a copy, so the build leaves nothing in the checkout; --no-isolation: with this
+    # environment's pinned setuptools rather than one fetched for the build.
+    source = tmp_path_factory.mktemp("source")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    for name in ("procqa", "corpus"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(source)],
         check=True, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     (path,) = out.glob("procqa-*.whl")
@@ -37,6 +43,7 @@ def test_wheel_holds_one_import_root_and_the_corpus(wheel):
     assert roots == {"procqa"}
     assert "procqa/corpus/manifest.json" in names
     assert "procqa/corpus/set-procedures-2025.md" in names and "procqa/corpus/all-wales-cpp-2008.txt" in names
+    assert "procqa/retrieval/vocabulary.csv" in names and "procqa/retrieval/ranker.json" in names
     assert not any(n.startswith("procqa/tests") or n == "app.py" for n in names)
 
 

@@ -5,12 +5,18 @@ procedures' own sentences, number the citations. No front end calls this directl
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
-from procqa.answer.extractive import Unit, select_units
+import numpy as np
+
+from procqa.answer.extractive import Group, select_groups
+from procqa.answer.phases import PHASES, phase_of
 from procqa.config import Settings
 from procqa.records import Answer, Citation, DocumentInfo, Hit, Section, Signals, Step
 from procqa.retrieval.followup import contextualize
 from procqa.retrieval.hybrid import Retriever
+from procqa.retrieval.questions import is_action
+from procqa.retrieval.ranker import decision_row
 
 
 class QuestionError(ValueError):
@@ -34,10 +40,15 @@ def citation_label(doc: DocumentInfo, hit: Hit) -> str:
 
 
 def too_weak(signals: Signals, settings: Settings) -> bool:
-    """Decline rather than dress up a weak match. The best paragraph must be close in meaning; a
-    middling match also needs the question's own words (idf-weighted) in the paragraphs found, since
-    "where do I park for the conference" lands near conference paragraphs without any of them saying
-    a word about parking."""
+    """Decline rather than dress up a weak match.
+
+    With a fitted decision (ranker.json, "answerable"): decline below `decline_below`, the probability
+    chosen on dev so that at most `max_wrongly_declined` of real questions are declined. Without one:
+    the best paragraph must be close in meaning, and a middling match also needs the question's own
+    words (idf-weighted) in the paragraphs found, since "where do I park for the conference" lands near
+    conference paragraphs without any of them saying a word about parking."""
+    if signals.answerable is not None:
+        return signals.answerable < settings.decline_below
     if signals.similarity < settings.min_similarity:
         return True
     return signals.similarity < settings.sure_similarity and signals.coverage < settings.min_coverage
@@ -65,17 +76,27 @@ def answer_question(
     t1 = time.perf_counter()
 
     expanded = retriever.expand(query)
-    units_by_doc: dict[str, list[Unit]] = {}
+    units_by_doc: dict[str, list[Group]] = {}
+    action = is_action(question)
     signals: list[Signals] = []
     for d in doc_ids:
         hits = hits_by_doc[d]
         if not hits:
             continue
-        s = _signals(d, hits, retriever, expanded)
+        s = _signals(d, hits, retriever, expanded, mode)
         signals.append(s)
         if mode != "bm25" and too_weak(s, settings):
             continue
-        units_by_doc[d] = select_units(expanded, hits, retriever.idf, settings)
+        sources = hits[: settings.answer_paragraphs]
+        if action and mode == "hybrid":
+            # "What do I do" is answered with the general pathway (respond, record, tell, refer) as
+            # well as the situation's own paragraphs; the ranking itself is left as it is, and the
+            # pathway paragraphs are cited after the situation's.
+            pathway = retriever.pathway_hits(query, d, settings.pathway_paragraphs)
+            sources = _with_pathway(sources, pathway)
+            hits_by_doc[d] = _with_pathway(hits, pathway, after=len(sources))
+        answer_settings = replace(settings, answer_paragraphs=len(sources))
+        units_by_doc[d] = select_groups(expanded, sources, retriever.idf, answer_settings)
 
     # Citations are numbered in rank order: best first, per document in the order asked.
     cited = [
@@ -96,13 +117,16 @@ def answer_question(
             doc_id=d,
             heading=docs[d].heading,
             note=docs[d].note,
-            steps=tuple(
-                Step(u.text.removeprefix("- "), (numbers[u.paragraph.pid],)) for u in units_by_doc.get(d, [])
-            ),
+            steps=_steps(units_by_doc.get(d, []), numbers, action),
         )
         for d in doc_ids
     )
     abstained = not cited
+    tentative = not abstained and any(
+        s.answerable is not None and s.answerable < settings.sure_above
+        for s in signals
+        if s.doc_id in units_by_doc
+    )
     t2 = time.perf_counter()
     return Answer(
         question=question,
@@ -118,10 +142,43 @@ def answer_question(
             for h in hits_by_doc[d]
         ),
         signals=tuple(signals),
+        tentative=tentative,
         timings_ms={"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000},
     )
 
 
-def _signals(doc_id: str, hits: list[Hit], retriever: Retriever, expanded: str) -> Signals:
+def _signals(doc_id: str, hits: list[Hit], retriever: Retriever, expanded: str, mode: str) -> Signals:
     # Coverage is computed even when similarity alone decides, so a sweep can re-decide offline.
-    return Signals(doc_id, max(h.dense_similarity for h in hits), retriever.coverage(expanded, hits[:3]))
+    similarity = max(h.dense_similarity for h in hits)
+    coverage = retriever.coverage(expanded, hits[:3])
+    top = max(h.score for h in hits) if mode == "hybrid" else 0.0
+    situation = retriever.situation_words(expanded)
+    model = retriever.models.get("answerable") if mode == "hybrid" else None
+    answerable = None
+    if model is not None:
+        row = decision_row(similarity, coverage, top, situation)
+        answerable = float(model.probability(np.array([row]))[0])
+    return Signals(doc_id, similarity, coverage, top, answerable, situation)
+
+
+def _with_pathway(hits: list[Hit], pathway: list[Hit], after: int | None = None) -> list[Hit]:
+    """The ranked hits with the pathway paragraphs that are not among the first `after` (default: all)
+    placed right after them."""
+    after = len(hits) if after is None else after
+    top = {h.paragraph.pid for h in hits[:after]}
+    extra = [h for h in pathway if h.paragraph.pid not in top]
+    ids = {h.paragraph.pid for h in extra}
+    rest = [h for h in hits if h.paragraph.pid not in ids]
+    return rest[:after] + extra + rest[after:]
+
+
+def _steps(groups: list[Group], numbers: dict[str, int], action: bool) -> tuple[Step, ...]:
+    """Steps in document order; for "what do I do" questions, by phase first (make safe, respond,
+    record, tell, refer, then the situation), document order within a phase."""
+    steps = [
+        Step(g.text.removeprefix("- "), (numbers[g.paragraph.pid],), phase_of(g.text) if action else "")
+        for g in groups
+    ]
+    if action:
+        steps.sort(key=lambda s: PHASES.index(s.phase))
+    return tuple(steps)

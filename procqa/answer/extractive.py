@@ -1,7 +1,9 @@
 """Extractive answers: the procedures' own sentences and bullets, each step carrying its citation.
 
 No sentence in an answer comes from anywhere but a cited paragraph: steps are selected from the
-retrieved paragraphs' text, never written.
+retrieved paragraphs' text, never written. A step is the unit that makes sense on its own: a sentence;
+a lead-in line with the list it introduces; a sentence that starts mid-thought ("This", "They") with the
+sentence before it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from dataclasses import dataclass
 from procqa.config import Settings
 from procqa.index.tokens import tokenize
 from procqa.records import Hit, Paragraph
+from procqa.retrieval.questions import is_action, is_timescale
 
+TERMINAL = re.compile(r"[.:;!?][\"'’”)]*$")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(‘'\"“])")
 # Words that mark a sentence as something a person must do or know by when.
 ACTION = re.compile(
@@ -20,44 +24,44 @@ ACTION = re.compile(
     r"notify|consult|within|immediately|urgent|as soon as|working days?|hours?|days?)\b",
     re.IGNORECASE,
 )
+# A sentence opening with one of these leans on the sentence before it.
+ANAPHORA = re.compile(
+    r"^(this|these|that|those|they|them|it|its|such|he|she|however|therefore|in (this|these|such) "
+    r"(case|cases|circumstances)|in addition|also|otherwise)\b",
+    re.IGNORECASE,
+)
 FACT = re.compile(
     r"\b(\d+|one|two|three|five|seven|ten|fifteen|twenty)\s+(working\s+)?(days?|hours?|weeks?|months?)\b"
     r"|\b0\d{3,4}\s?\d{3}\s?\d{3,4}\b|\b999\b|\b101\b",
     re.IGNORECASE,
 )
-# Questions asking what to do, and questions asking by when.
-ACTION_QUESTION = re.compile(
-    r"\b(what (do|should|must|now)|what happens|who (do|should)|how (long|soon|quickly)|when|do i|"
-    r"should i|must i|can i|need to|timescale|deadline|steps?|report|refer|call)\b",
-    re.IGNORECASE,
-)
-TIMESCALE_QUESTION = re.compile(
-    r"\b(how (long|soon|quickly|often|many days)|by when|when (must|should|do|does|will|is)|"
-    r"timescales?|deadline|within|days?|hours?|weeks?|months?)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
-class Unit:
-    """A sentence or bullet of a retrieved paragraph chosen for an answer, with its place in that
-    paragraph (so the answer keeps the procedures' order) and how well it matched."""
+class Group:
+    """Units of one retrieved paragraph that an answer quotes together, in the paragraph's order."""
 
     paragraph: Paragraph
-    position: int  # index of the unit within its paragraph
-    text: str
+    positions: tuple[int, ...]  # indices of the units within the paragraph
+    lines: tuple[str, ...]  # the units' text; list items keep their "- "
     score: float
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
 
 
 def units(paragraph: Paragraph) -> list[str]:
     """Split a paragraph into lines (bullets stay whole) and lines into sentences."""
-    out = []
+    out: list[str] = []
     for line in paragraph.text.splitlines():
         line = line.strip()
         if not line:
             continue
         if line.startswith("- "):
             out.append(line)
+        elif out and out[-1].startswith("- ") and not TERMINAL.search(out[-1]):
+            out[-1] = f"{out[-1]} {line}"  # the rest of a list item the source wrapped onto a new line
         else:
             out.extend(s.strip() for s in SENTENCE_END.split(line) if s.strip())
     return out
@@ -78,20 +82,81 @@ def score_unit(text: str, query_terms: dict[str, float], action_question: bool, 
     return overlap + bonus
 
 
-def select_units(question: str, hits: list[Hit], idf: dict[str, float], settings: Settings) -> list[Unit]:
-    """The units that answer the question, from the best paragraphs, in document order.
+def lead_in_of(parts: list[str], i: int) -> int | None:
+    """The line introducing list item `i`: the nearest non-item before it (a list is introduced by the
+    sentence before it, with or without a colon)."""
+    j = i - 1
+    while j >= 0 and parts[j].startswith("- "):
+        j -= 1
+    return j if j >= 0 else None
+
+
+def items_of(parts: list[str], i: int, limit: int) -> list[int]:
+    """The list items a lead-in line `i` introduces (at most `limit`)."""
+    out, j = [], i + 1
+    while j < len(parts) and parts[j].startswith("- ") and len(out) < limit:
+        out.append(j)
+        j += 1
+    return out
+
+
+def readable(parts: list[str], keep: set[int], limit: int) -> list[list[int]]:
+    """The kept units completed and grouped so each group reads on its own: an item brings its lead-in,
+    a lead-in brings its items (all of them when none was chosen), a sentence that starts mid-thought
+    brings the sentence before it; a lead-in whose list is not in the paragraph is left out (it would
+    dangle). Groups are runs of units in the paragraph's order."""
+    keep = set(keep)
+    while True:  # each rule can call for another (a lead-in starting "This" needs its sentence)
+        before = set(keep)
+        for i in sorted(keep):
+            if parts[i].startswith("- "):
+                lead = lead_in_of(parts, i)
+                if lead is not None:
+                    keep.add(lead)
+            elif i > 0 and ANAPHORA.match(parts[i]):
+                keep.add(i - 1)
+            if parts[i].endswith(":"):
+                items = items_of(parts, i, limit)
+                if items and not any(j in keep for j in items):
+                    keep.update(items)
+        if keep == before:
+            break
+    dangling = {i for i in keep if parts[i].endswith(":") and not items_of(parts, i, 1)}
+    if dangling and keep - dangling:
+        keep -= dangling
+    groups: list[list[int]] = []
+    group_of: dict[int, int] = {}
+    for i in sorted(keep):
+        part = parts[i]
+        lead = lead_in_of(parts, i) if part.startswith("- ") else None
+        if lead is not None and lead in group_of:
+            g = group_of[lead]  # an item joins its lead-in, even when items between were left out
+        elif part.startswith("- ") and i - 1 in group_of and parts[i - 1].startswith("- "):
+            g = group_of[i - 1]  # a list without a lead-in stays together
+        elif not part.startswith("- ") and ANAPHORA.match(part) and i - 1 in group_of:
+            g = group_of[i - 1]
+        else:
+            g = len(groups)
+            groups.append([])
+        groups[g].append(i)
+        group_of[i] = g
+    return groups
+
+
+def select_groups(question: str, hits: list[Hit], idf: dict[str, float], settings: Settings) -> list[Group]:
+    """The groups of units that answer the question, from the best paragraphs, in document order.
 
     From each of the top paragraphs: its best unit always (it was retrieved for a reason), and any
     other unit scoring well against it (the best paragraph is read more generously); when the question
-    asks "how soon", every unit stating a timescale that shares words with it. A bullet brings its
-    paragraph's lead-in line with it so the list reads as the procedures wrote it.
+    asks "how soon", every unit stating a timescale that shares words with it. Units are then completed
+    so each group reads on its own (`readable`), and the answer keeps at most `max_steps` groups, never
+    dropping a paragraph's best group.
     """
     query_terms = {t: idf.get(t, 1.0) for t in set(tokenize(question))}
-    action = bool(ACTION_QUESTION.search(question))
-    timescale = bool(TIMESCALE_QUESTION.search(question))
-    max_paragraphs, max_steps = settings.answer_paragraphs, settings.max_steps
-    chosen: list[Unit] = []
-    for rank, hit in enumerate(hits[:max_paragraphs]):
+    action, timescale = is_action(question), is_timescale(question)
+    chosen: list[Group] = []
+    best_of: dict[str, Group] = {}
+    for rank, hit in enumerate(hits[: settings.answer_paragraphs]):
         parts = units(hit.paragraph)
         if not parts:
             continue
@@ -103,28 +168,18 @@ def select_units(question: str, hits: list[Hit], idf: dict[str, float], settings
             keep |= {i for i, u in enumerate(parts) if FACT.search(u) and scored[i] > 0.05}
         if len(parts) <= (settings.whole_first if rank == 0 else settings.whole_rest):
             keep = set(range(len(parts)))  # a short paragraph reads best whole
-        for i in sorted(keep):
-            if parts[i].endswith(":"):  # a lead-in says nothing without the list it introduces
-                j = i + 1
-                while j < len(parts) and parts[j].startswith("- ") and j - i <= settings.max_list_items:
-                    keep.add(j)
-                    j += 1
-        if any(parts[i].startswith("- ") for i in keep):
-            lead = next((i for i in range(len(parts)) if not parts[i].startswith("- ")), None)
-            if lead is not None and parts[lead].endswith(":"):
-                keep.add(lead)
-        for i in sorted(keep):
-            chosen.append(Unit(hit.paragraph, i, parts[i], scored[i]))
-    if len(chosen) > max_steps:
-        # Keep the best-scoring units, but never drop a paragraph's top unit.
-        tops = {
-            id(max((s for s in chosen if s.paragraph is h.paragraph), key=lambda s: s.score))
-            for h in hits[:max_paragraphs]
-            if any(s.paragraph is h.paragraph for s in chosen)
-        }
-        rest = sorted((s for s in chosen if id(s) not in tops), key=lambda s: -s.score)
-        budget = max(0, max_steps - len(tops))
-        keep_ids = tops | {id(s) for s in rest[:budget]}
-        chosen = [s for s in chosen if id(s) in keep_ids]
+        for group in readable(parts, keep, settings.max_list_items):
+            g = Group(
+                hit.paragraph, tuple(group), tuple(parts[i] for i in group), max(scored[i] for i in group)
+            )
+            chosen.append(g)
+            pid = hit.paragraph.pid
+            if pid not in best_of or g.score > best_of[pid].score:
+                best_of[pid] = g
+    if len(chosen) > settings.max_steps:
+        tops = {id(g) for g in best_of.values()}
+        rest = sorted((g for g in chosen if id(g) not in tops), key=lambda g: -g.score)
+        keep_ids = tops | {id(g) for g in rest[: max(0, settings.max_steps - len(tops))]}
+        chosen = [g for g in chosen if id(g) in keep_ids]
     # Procedures are written in the order things happen: document order is the order to act in.
-    return sorted(chosen, key=lambda s: (s.paragraph.order, s.position))
+    return sorted(chosen, key=lambda g: (g.paragraph.order, g.positions[0]))

@@ -44,7 +44,10 @@ def register(subparsers) -> None:
     )
     p.add_argument("--split", choices=["dev", "test", "all"], default="test")
     p.add_argument(
-        "--systems", type=_systems, default="hybrid,bm25,dense,llamaindex", help="comma-separated systems"
+        "--systems",
+        type=_systems,
+        default="hybrid,fusion,bm25,dense,llamaindex",
+        help="comma-separated systems",
     )
     p.add_argument("--limit", type=int, default=None, help="only the first N questions of the split")
     p.add_argument("--out", type=Path, default=None, help="folder for report.md, results.json, ...")
@@ -53,6 +56,9 @@ def register(subparsers) -> None:
         "--sweep",
         action="store_true",
         help="search the fusion and abstention grids instead (use --split dev)",
+    )
+    p.add_argument(
+        "--fit-ranker", action="store_true", help="fit the paragraph ranker instead (use --split dev)"
     )
     p.set_defaults(func=cmd_eval)
 
@@ -88,6 +94,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     problems = check_gold(questions, {d: engine.paragraphs(d) for d in engine.docs})
     if problems:  # worth knowing, but a stale quote should not block a run
         print(f"warning: {len(problems)} gold problem(s), first: {problems[0]}", file=sys.stderr)
+
+    if args.fit_ranker:
+        from procqa.eval.fit import fit_ranker
+
+        print(json.dumps(fit_ranker(engine, questions, out, args.k), indent=2))
+        return 0
 
     if args.sweep:
         from procqa.eval.sweep import sweep

@@ -10,9 +10,11 @@ from dataclasses import asdict, dataclass
 from procqa.engine import Engine
 from procqa.eval import metrics as m
 from procqa.eval.gold import GoldQuestion
+from procqa.eval.readability import check
 from procqa.progress import progress_bar
+from procqa.records import Answer
 
-SYSTEMS = ("hybrid", "bm25", "dense", "llamaindex")
+SYSTEMS = ("hybrid", "fusion", "bm25", "dense", "llamaindex")
 DEPTH = 10  # ranked-list depth for Hit@10, MRR@10 and nDCG@10
 
 
@@ -25,6 +27,7 @@ class Output:
     text: str
     abstained: bool
     latency_ms: float
+    answer: Answer | None = None  # the structured answer, where the system gives one
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Record:
     citation_precision: float | None
     abstained: bool
     latency_ms: float
+    readability_problems: int | None  # dangling lead-ins, orphan items, mid-thought starts, non-extractive
     gold: str
     top3: str
     cited: str
@@ -86,6 +90,7 @@ def pipeline_runner(engine: Engine, mode: str, k: int) -> Runner:
             text=answer.text,
             abstained=answer.abstained,
             latency_ms=latency,
+            answer=answer,
         )
 
     return run
@@ -145,6 +150,9 @@ def score(system: str, q: GoldQuestion, out: Output) -> Record:
         citation_precision=m.citation_precision(cited, gold) if answerable else None,
         abstained=out.abstained,
         latency_ms=out.latency_ms,
+        readability_problems=(
+            check(out.answer).problems if out.answer is not None and not out.abstained else None
+        ),
         gold="; ".join(q.gold),
         top3="; ".join(label for _, _, label in out.ranked[:3]),
         cited="; ".join(f"{d}:{r}" for d, r in out.cited),
@@ -154,6 +162,10 @@ def score(system: str, q: GoldQuestion, out: Output) -> Record:
 def make_runner(system: str, engine: Engine, k: int) -> Runner:
     if system == "llamaindex":
         return llamaindex_runner(engine, k)
+    if system == "fusion":  # the same candidates, ranked by reciprocal rank fusion instead of the ranker
+        plain = engine.with_settings()
+        plain.retriever.models = {}
+        return pipeline_runner(plain, "hybrid", k)
     if system in ("hybrid", "bm25", "dense"):
         return pipeline_runner(engine, system, k)
     raise ValueError(f"unknown system {system!r}; choose from {', '.join(SYSTEMS)}")
@@ -190,6 +202,9 @@ def aggregate(records: list[Record]) -> dict[str, float | int | None]:
         "citation_precision": m.mean(r.citation_precision for r in records),
         "unanswerable_declined": m.mean(float(r.abstained) for r in unanswerable),
         "answerable_declined": m.mean(float(r.abstained) for r in answerable),
+        "unreadable_answers": m.mean(
+            float(r.readability_problems > 0) for r in records if r.readability_problems is not None
+        ),
         "latency_p50_ms": m.percentile(latencies, 50),
         "latency_p95_ms": m.percentile(latencies, 95),
         "latency_total_s": sum(latencies) / 1000,

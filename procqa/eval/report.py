@@ -23,6 +23,7 @@ ROWS = [
     ("citation_precision", "Citation precision", "pct"),
     ("unanswerable_declined", "Unanswerable declined", "pct"),
     ("answerable_declined", "Answerable wrongly declined", "pct"),
+    ("unreadable_answers", "Answers failing the readability check", "pct"),
     ("latency_p50_ms", "Latency p50 (ms)", "ms"),
     ("latency_p95_ms", "Latency p95 (ms)", "ms"),
     ("latency_total_s", "Latency total (s)", "s"),

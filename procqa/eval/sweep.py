@@ -1,9 +1,12 @@
-"""`procqa eval --split dev --sweep`: reproduce the tuned knobs of `Settings` from the dev split.
+"""`procqa eval --split dev --sweep`: reproduce the fallback knobs of `Settings` from the dev split.
 
-Two grids, searched in order, each written whole to the results folder so "chosen on dev" can be checked:
+The fitted ranker and decision (`--fit-ranker`) are what answers; these knobs are what procqa falls back
+to without them (no ranker.json), and what the ranker was measured against. Two grids, searched in
+order with the fitted models switched off, each written whole to the results folder so "chosen on dev"
+can be checked:
 1. fusion (rrf_k x bm25_weight), chosen by MRR@10 over answerable questions (ties: Hit@5);
 2. abstention (min_similarity x sure_similarity x min_coverage), re-decided offline from the signals
-   each answer carries: the most unanswerable questions declined while at most MAX_WRONGLY_DECLINED
+   each answer carries: the most unanswerable questions declined while at most `max_wrongly_declined`
    of the answerable ones are (declining a real safeguarding question is the worse error).
 """
 
@@ -26,16 +29,15 @@ BM25_WEIGHT = (0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 MIN_SIMILARITY = tuple(round(0.30 + 0.01 * i, 2) for i in range(26))  # 0.30 .. 0.55
 SURE_SIMILARITY = tuple(round(0.40 + 0.02 * i, 2) for i in range(11))  # 0.40 .. 0.60
 MIN_COVERAGE = (0.0, 0.1, 0.2, 0.3, 0.4)
-MAX_WRONGLY_DECLINED = 0.05
 
 
 def fusion_grid(engine: Engine, questions: list[GoldQuestion], k: int) -> list[dict]:
     answerable = [q for q in questions if q.answerable]
     rows = []
     for rrf_k, weight in itertools.product(RRF_K, BM25_WEIGHT):
-        figures = aggregate(
-            run_system("hybrid", engine.with_settings(rrf_k=rrf_k, bm25_weight=weight), answerable, k)
-        )
+        tuned = engine.with_settings(rrf_k=rrf_k, bm25_weight=weight)
+        tuned.retriever.models = {}  # fusion, not the fitted ranker
+        figures = aggregate(run_system("hybrid", tuned, answerable, k))
         rows.append(
             {"rrf_k": rrf_k, "bm25_weight": weight, "mrr@10": figures["mrr@10"], "hit@5": figures["hit@5"]}
         )
@@ -72,8 +74,8 @@ def choose_fusion(rows: list[dict]) -> dict:
     return max(rows, key=lambda r: (round(r["mrr@10"], 4), round(r["hit@5"], 4)))
 
 
-def choose_abstention(rows: list[dict]) -> dict:
-    allowed = [r for r in rows if r["answerable_declined"] <= MAX_WRONGLY_DECLINED] or rows
+def choose_abstention(rows: list[dict], budget: float) -> dict:
+    allowed = [r for r in rows if r["answerable_declined"] <= budget] or rows
     # Most unanswerables declined; then fewest real questions declined; then the least strict setting.
     return max(
         allowed,
@@ -99,8 +101,9 @@ def sweep(engine: Engine, questions: list[GoldQuestion], out: Path, k: int = 10)
     fusion = fusion_grid(engine, questions, k)
     best_fusion = choose_fusion(fusion)
     tuned = engine.with_settings(rrf_k=best_fusion["rrf_k"], bm25_weight=best_fusion["bm25_weight"])
+    tuned.retriever.models = {}
     abstention = abstention_grid(tuned, questions, k)
-    best_abstention = choose_abstention(abstention)
+    best_abstention = choose_abstention(abstention, engine.settings.max_wrongly_declined)
     _write_csv(out / "sweep_fusion.csv", fusion)
     _write_csv(out / "sweep_abstention.csv", abstention)
     chosen = {

@@ -214,6 +214,18 @@ class OpenIndex:
     by_id: dict[str, int]
     bm25: object
     vector_store: object
+    collection: object
+
+    def passage_vectors(self):
+        """Every stored passage vector and the paragraph (by position) it belongs to, read once from
+        Chroma: exact similarities for ranking features and section centroids come from these."""
+        import numpy as np
+
+        found = self.collection.get(include=["embeddings"])
+        owner = np.array([self.by_id.get(i.split(":")[0], -1) for i in found["ids"]])
+        vectors = np.asarray(found["embeddings"], dtype=np.float32)
+        keep = owner >= 0
+        return vectors[keep], owner[keep]
 
 
 def load(settings: Settings) -> OpenIndex:
@@ -222,14 +234,16 @@ def load(settings: Settings) -> OpenIndex:
     path = live_path(settings)
     if path is None:
         raise IndexMissing(f"no index in {settings.data_dir}: run `procqa ingest` first")
-    docs = {d["doc_id"]: DocumentInfo(**d) for d in json.loads((path / "docs.json").read_text("utf-8"))}
+    docs = {
+        d["doc_id"]: DocumentInfo.from_json(d) for d in json.loads((path / "docs.json").read_text("utf-8"))
+    }
     paragraphs = []
     with open(path / "paragraphs.jsonl", encoding="utf-8") as fh:
         for line in fh:
             d = json.loads(line)
             d["heading"] = tuple(d["heading"])
             paragraphs.append(Paragraph(**d))
-    _, store = _vector_store(chroma_client(path / "chroma"), create=False)
+    collection, store = _vector_store(chroma_client(path / "chroma"), create=False)
     return OpenIndex(
         path=path,
         docs=docs,
@@ -237,6 +251,7 @@ def load(settings: Settings) -> OpenIndex:
         by_id={p.pid: i for i, p in enumerate(paragraphs)},
         bm25=bm25s.BM25.load(str(path / "bm25")),
         vector_store=store,
+        collection=collection,
     )
 
 
@@ -244,7 +259,7 @@ def read_docs(settings: Settings) -> list[DocumentInfo]:
     path = live_path(settings)
     if path is None:
         return []
-    return [DocumentInfo(**d) for d in json.loads((path / "docs.json").read_text("utf-8"))]
+    return [DocumentInfo.from_json(d) for d in json.loads((path / "docs.json").read_text("utf-8"))]
 
 
 def read_paragraphs(settings: Settings, doc_id: str) -> list[Paragraph]:

@@ -14,6 +14,8 @@ TOC_LINE = re.compile(r"(\.{4,}|\t)\s*\d{1,4}\s*$")
 PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?(\d{1,4})(?:\s+of\s+\d{1,4})?\s*$", re.IGNORECASE)
 BULLET = re.compile(r"^\s*(?:[-•*▪●◦‣–]|\uf0b7|o(?=\s))\s+")
 BULLET_ONLY = re.compile(r"^\s*(?:[-•*▪●◦‣–]|\uf0b7)(?:\s*[-•*▪●◦‣–\uf0b7])*\s*$")
+HTML_LIST = re.compile(r"\s*<ul[^>]*>\s*(?:•\s*)?")
+HTML_TAG = re.compile(r"</?(?:ul|li|br)[^>]*>")
 TERMINAL = re.compile(r"[.!?:;]['\"’”)\]]*$")
 
 
@@ -32,6 +34,10 @@ def clean_inline(text: str) -> str:
     text = BOLD.sub(r"\1", text).replace("**", "")
     text = re.sub(r"\[\s*\)\s*,?\s*", "", text)  # "[\), Disclosure ..." left by a broken link
     text = text.replace("\u00a0", " ").replace("\uf0b7", "•")
+    # A table cell holding an HTML list ("Label\t<ul ...> • one • two"): the label leads into its items.
+    if HTML_LIST.search(text):
+        text = HTML_LIST.sub(": ", text, count=1)
+        text = re.sub(r"\s+•\s+", "; ", HTML_TAG.sub(" ", text))
     return re.sub(r"[ \t]+", " ", text).strip()
 
 

@@ -13,9 +13,8 @@ def load_manifest(path: Path) -> list[DocumentInfo]:
     data = json.loads(path.read_text(encoding="utf-8"))
     docs = []
     for entry in data["documents"]:
-        info = DocumentInfo(**entry)
         # Files in the manifest are relative to it, so the corpus folder can move as a whole.
-        docs.append(DocumentInfo(**{**entry, "file": str((path.parent / info.file).resolve())}))
+        docs.append(DocumentInfo.from_json({**entry, "file": str((path.parent / entry["file"]).resolve())}))
     return docs
 
 

@@ -16,7 +16,16 @@ from procqa.config import Settings
 from procqa.contents import CHAPTER_DEPTH, default_chapter, locate
 from procqa.engine import Engine, InContext, IndexMissing, QuestionError, live_index, open_engine
 from procqa.feedback.store import CHOICES, db_path, record
-from procqa.records import NOT_COVERED, Answer, Citation, DocumentInfo, Paragraph, Section
+from procqa.records import (
+    NOT_COVERED,
+    PHASE_LABELS,
+    TENTATIVE,
+    Answer,
+    Citation,
+    DocumentInfo,
+    Paragraph,
+    Section,
+)
 from procqa.web import escape_markdown, shorten
 from procqa.web.links import SourceRef, paragraph_url, parse_source, source_params
 
@@ -25,9 +34,9 @@ NOTICE = (
     "lead. **If a child is in immediate danger, call the police on 999.**"
 )
 EXAMPLES = (
+    "A pupil has just told me her dad hits her with a belt when he has been drinking. What must I do now?",
+    "A 15 year old keeps going missing overnight and comes back with new trainers and two phones. What now?",
     "How quickly must I make a referral to children's social care?",
-    "Who should I contact out of office hours about an urgent concern?",
-    "When must a strategy discussion be held?",
     "What should I do if an allegation is made against a member of staff?",
 )
 BOTH = "both"
@@ -89,18 +98,25 @@ def render_section(section: Section, answer: Answer) -> None:
     if not section.covered:
         st.warning(NOT_COVERED)
         return
-    lines = []
+    lines, phase = [], None
     for step in section.steps:
+        if step.phase and step.phase != phase:
+            # Steps come in the order a person acts; each phase is named once.
+            lines.append(f"\n**{PHASE_LABELS[step.phase]}**\n")
+            phase = step.phase
         markers = "".join(
             f'[\\[{n}\\]]({paragraph_url(by_n[n].paragraph)} "{by_n[n].label}")'
             for n in step.citations
             if n in by_n
         )
-        lines.append(f"- {step.text} {markers}")
+        first, *rest = step.text.splitlines()
+        lines.append("\n".join([f"- {first}"] + [f"  {line}" for line in rest]) + f" {markers}")
     st.markdown("\n".join(lines))
 
 
 def render_answer(answer: Answer) -> None:
+    if answer.tentative:
+        st.warning(TENTATIVE)
     sections = answer.sections
     if len(sections) > 1:
         # Side by side: each document's steps and sources in its own column, never mixed.

@@ -1,1 +1,0 @@
-"""procqa: offline, cited question answering over child-protection procedures."""

@@ -1,1 +1,0 @@
-"""Turn retrieved paragraphs into a cited answer, or an honest refusal."""

@@ -1,5 +1,0 @@
-import sys
-
-from procqa.cli import main
-
-sys.exit(main())

@@ -1,1 +1,0 @@
-"""Evaluation: the gold question set, metrics, baselines and reports."""

@@ -1,1 +1,0 @@
-"""Feedback on answers (helpful / not helpful / wrong citation), kept locally in SQLite."""

@@ -1,1 +1,0 @@
-"""Read procedures (text, Markdown or PDF), clean them and structure them into numbered paragraphs."""

@@ -1,1 +1,0 @@
-"""The query side: expand the question, search both indexes, fuse the rankings."""
