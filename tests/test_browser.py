@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -43,21 +45,31 @@ def _wait_healthy(url: str, proc: subprocess.Popen, seconds: float) -> None:
     raise TimeoutError(f"streamlit did not answer on {url} within {seconds}s")
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    log: Path
+    trace: Path  # every connect() of the server's process tree, as strace saw it
+
+
 @pytest.fixture(scope="module")
 def server(data_dir, tmp_path_factory):
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip(f"{CHROMIUM} or {CHROMEDRIVER} is not installed: run scripts/install-browser.sh")
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists() and shutil.which("strace")):
+        pytest.skip("chromium, chromedriver or strace is not installed: run scripts/install-browser.sh")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    folder = tmp_path_factory.mktemp("streamlit")
+    log, trace = folder / "server.log", folder / "connect.strace"
     env = {**os.environ, "PROCQA_DATA": str(data_dir)}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
-    cmd += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    # The app as scripts/start.sh runs it: only the port is given, the address comes from the project's
+    # own config; strace records every connection the server's whole process tree makes.
+    cmd = ["strace", "-f", "-qq", "-e", "trace=connect", "-o", str(trace)]
+    cmd += [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         _wait_healthy(url, proc, 60)
-        yield url
+        yield Server(url, log, trace)
     finally:
         proc.terminate()
         try:
@@ -94,12 +106,13 @@ def _external_requests(driver) -> list[str]:
 
 
 def test_ask_in_the_browser_and_open_a_citation(server, browser, engine):
+    url = server.url
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    browser.get(server)
+    browser.get(url)
     wait = WebDriverWait(browser, 180)
     box = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stChatInput'] textarea")))
     assert "999" in browser.find_element(By.TAG_NAME, "body").text  # the permanent notice
@@ -128,3 +141,17 @@ def test_ask_in_the_browser_and_open_a_citation(server, browser, engine):
     assert f"SET {params['ref']}" in body
     assert "Contents of SET" in body
     assert not _external_requests(browser)
+
+
+LOOPBACK_CONNECT = re.compile(
+    r'inet_addr\("127\.|inet_pton\(AF_INET6, "::1"|inet_pton\(AF_INET6, "::ffff:127\.'
+)
+
+
+def test_the_server_listens_on_loopback_and_connects_nowhere_else(server):
+    # Runs after the question and the citation above: start-up, a question and a source view in all.
+    log = server.log.read_text()
+    assert "URL: http://127.0.0.1:" in log
+    assert "Network URL" not in log and "External URL" not in log  # no address lookup, no exposure
+    connects = [ln for ln in server.trace.read_text().splitlines() if "sa_family=AF_INET" in ln]
+    assert [ln for ln in connects if not LOOPBACK_CONNECT.search(ln)] == []

@@ -23,7 +23,8 @@ def cli(data_dir, monkeypatch, capsys):
 
     def run(args: list[str], stdin: str | None = None):
         if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+            data = stdin if isinstance(stdin, bytes) else stdin.encode("utf-8")
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
         status = main(args)
         out, err = capsys.readouterr()
         return status, out, err
@@ -91,6 +92,17 @@ def test_missing_index_is_one_clear_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PROCQA_DATA", str(tmp_path / "nothing-here"))
     assert main(["ask", "what is neglect?"]) == 2
     assert "run `procqa ingest` first" in capsys.readouterr().err
+
+
+def test_undecodable_and_nul_lines_on_stdin_are_reported_and_the_run_goes_on(cli):
+    status, out, _ = cli(
+        ["ask", "--json", "-"], b"what is neglect?\n\xff\xfe\nnul\x00here\nwhat is a core group?\n"
+    )
+    assert status == 1
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [("error" in r) for r in rows] == [False, True, True, False]
+    assert "not valid UTF-8" in rows[1]["error"] and "NUL" in rows[2]["error"]
+    assert rows[3]["citations"]
 
 
 def test_megabyte_question_on_stdin_is_refused_and_the_rest_answered(cli):

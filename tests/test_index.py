@@ -70,3 +70,37 @@ def test_half_finished_build_is_ignored_and_cleaned(scratch):
 def test_missing_index_is_a_clear_error(tmp_path):
     with pytest.raises(store.IndexMissing, match="procqa ingest"):
         store.load(Settings(data_dir=tmp_path / "empty"))
+
+
+def test_two_ingests_at_once_lose_neither_document(scratch, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    docs = []
+    for name, duty in (("first-policy", "record"), ("second-policy", "report")):
+        doc = tmp_path / f"{name}.md"
+        doc.write_text(
+            f"1. Policy\n\n1.1 Duty\n\n1.1.1 Every member of staff must {duty} a concern about a child "
+            f"on the same day, in writing, and tell the designated safeguarding lead before going home.\n",
+            encoding="utf-8",
+        )
+        docs.append(doc)
+    env = {**os.environ, "PROCQA_DATA": str(scratch.data_dir)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "procqa.cli", "ingest", str(doc)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for doc in docs
+    ]
+    results = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    assert {d.doc_id for d in store.read_docs(scratch)} == {
+        "set-2025",
+        "wales-2008",
+        "first-policy",
+        "second-policy",
+    }

@@ -57,17 +57,34 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             return fail(str(exc))
         return 0
 
-    # One question per line in, one JSON object per line out; models load once.
+    # One question per line in, one JSON object per line out; models load once. Lines are read as bytes
+    # so one undecodable line is reported and skipped, never the end of the run.
     status = 0
-    for line in sys.stdin:
-        if not line.strip():
+    for raw in sys.stdin.buffer:
+        line, error = _decode(raw)
+        if not line.strip() and error is None:
             continue
         try:
+            if error is not None:
+                raise QuestionError(error)
             _print_answer(engine.ask(line, docs, args.k), True)
         except QuestionError as exc:
             print(json.dumps({"question": line.strip()[:200], "error": str(exc)}), flush=True)
             status = 1
     return status
+
+
+def _decode(raw: bytes) -> tuple[str, str | None]:
+    """A line of stdin as text, or the text it could be read as and why it is refused."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return raw.decode(
+            "utf-8", errors="replace"
+        ), f"the line is not valid UTF-8 text (byte {exc.start + 1})"
+    if "\x00" in text:
+        return text.replace("\x00", ""), "the line contains a NUL byte"
+    return text, None
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,1 +1,1 @@
-"""Evaluation: the gold question set, metrics, baselines and reports."""
+"""Evaluation: the gold question set, metrics, baselines, reports, the dev sweep and the ranker fit."""

@@ -1,1 +1,1 @@
-"""The query side: expand the question, search both indexes, fuse the rankings."""
+"""The query side: understand the question (acronyms, everyday words), gather candidates, rank them."""

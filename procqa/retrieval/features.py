@@ -12,16 +12,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
+from procqa.records import Paragraph
 from procqa.retrieval.questions import is_action, is_definition
-from procqa.retrieval.routes import unit_scores
+from procqa.retrieval.routes import Units, unit_scores
 from procqa.retrieval.vocabulary import chapter_of, section_of
 
-if TYPE_CHECKING:
-    from procqa.retrieval.hybrid import Retriever
+
+class Searchable(Protocol):
+    """What the features read from the loaded index (the Retriever provides it)."""
+
+    doc_of: np.ndarray
+    chapters: Units
+    sections: Units
+    pathway: np.ndarray
+    heading_tokens: list[frozenset[str]]
+
+    def keyword_scores(self, tokens: list[str], doc_ids: list[str]) -> np.ndarray: ...
+
+    def paragraph(self, i: int) -> Paragraph: ...
+
 
 FEATURES = (
     "dense",
@@ -96,7 +109,7 @@ def _share_of_best(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.clip(scores / top, 0.0, 1.0) if top > 0 else np.zeros_like(scores)
 
 
-def candidate_features(r: Retriever, q: QueryView, doc_id: str, n: int) -> Candidates:
+def candidate_features(r: Searchable, q: QueryView, doc_id: str, n: int) -> Candidates:
     mask = r.doc_of == doc_id
     action = is_action(q.question)
     bm25 = r.keyword_scores(q.tokens, [doc_id])
@@ -124,7 +137,7 @@ def candidate_features(r: Retriever, q: QueryView, doc_id: str, n: int) -> Candi
         pool.append(_ranked(r.pathway, mask, PER_SOURCE))
     index = np.array(list(dict.fromkeys(int(i) for part in pool for i in part)), dtype=int)
 
-    paragraphs = [r.index.paragraphs[i] for i in index]
+    paragraphs = [r.paragraph(i) for i in index]
     q_tokens = set(route_tokens)
     heading = np.array([len(q_tokens & r.heading_tokens[i]) / max(1, len(q_tokens)) for i in index])
     obligation = np.array([1.0 if action and OBLIGATION.search(p.text) else 0.0 for p in paragraphs])

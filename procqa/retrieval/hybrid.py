@@ -148,6 +148,9 @@ class Retriever:
         seen = set().union(*(tokenize(h.paragraph.text + " " + " ".join(h.paragraph.heading)) for h in hits))
         return sum(w for t, w in terms.items() if t in seen) / sum(terms.values())
 
+    def paragraph(self, i: int) -> Paragraph:
+        return self.index.paragraphs[i]
+
     def keyword_scores(self, tokens: list[str], doc_ids: list[str]) -> np.ndarray:
         """BM25 score of every paragraph (-1 outside `doc_ids`, 0 when no token is known)."""
         known = [t for t in tokens if t in self.index.bm25.vocab_dict]

@@ -1,4 +1,4 @@
-"""Non-UI helpers for the Streamlit app: citation links, the contents tree, safe display of user text."""
+"""The Streamlit page (app.py), citation links, and safe display of user text."""
 
 from __future__ import annotations
 
