@@ -6,6 +6,8 @@ subprocess) sets it for itself with monkeypatch or passes it in the child's envi
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,3 +50,21 @@ def engine(settings):
 @pytest.fixture
 def gold_path() -> Path:
     return Settings().gold
+
+
+@pytest.fixture
+def cli(data_dir, monkeypatch, capsys):
+    """Run `procqa ARGS` in-process against the session's index; returns (status, stdout, stderr)."""
+    from procqa.cli import main
+
+    monkeypatch.setenv("PROCQA_DATA", str(data_dir))
+
+    def run(args: list[str], stdin: str | None = None):
+        if stdin is not None:
+            data = stdin if isinstance(stdin, bytes) else stdin.encode("utf-8")
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+        status = main(args)
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run

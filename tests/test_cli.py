@@ -3,7 +3,6 @@ through `main(argv)`; one smoke test runs the installed console script as a real
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -14,22 +13,6 @@ import pytest
 from procqa.cli import main
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def cli(data_dir, monkeypatch, capsys):
-    """Run `procqa ARGS` in-process against the session's index; returns (status, stdout, stderr)."""
-    monkeypatch.setenv("PROCQA_DATA", str(data_dir))
-
-    def run(args: list[str], stdin: str | None = None):
-        if stdin is not None:
-            data = stdin if isinstance(stdin, bytes) else stdin.encode("utf-8")
-            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
-        status = main(args)
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
 
 
 def test_console_script_runs_as_a_process(data_dir):

@@ -88,3 +88,13 @@ def test_long_paragraph_splits_at_sentences_and_loses_no_word():
     assert " ".join(bodies).split() == p.text.split()
     assert all(b.endswith(".") for b in bodies)  # cut at sentence ends, never mid-sentence
     assert all(len(b.split()) <= 50 for b in bodies)
+
+
+def test_ligatures_and_soft_hyphens_from_pdfs_are_unfolded():
+    from procqa.ingest.clean import clean_inline
+
+    assert (
+        clean_inline("the o\ufb00ice must su\ufb03ciently de\u00adcide")
+        == "the office must sufficiently decide"
+    )
+    assert clean_inline("wait… ½ hour") == "wait… ½ hour"  # other characters stay as printed

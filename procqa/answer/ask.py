@@ -24,6 +24,9 @@ class QuestionError(ValueError):
 
 
 def clean_question(question: str, settings: Settings) -> str:
+    if question is not None:
+        # Control characters (a pasted terminal escape, a stray NUL) are not part of any question.
+        question = "".join(ch if ch.isprintable() or ch.isspace() else " " for ch in question)
     if question is None or not question.strip():
         raise QuestionError("the question is empty: type what you want to know")
     question = " ".join(question.split())

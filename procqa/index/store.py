@@ -234,43 +234,66 @@ def load(settings: Settings) -> OpenIndex:
     path = live_path(settings)
     if path is None:
         raise IndexMissing(f"no index in {settings.data_dir}: run `procqa ingest` first")
-    docs = {
-        d["doc_id"]: DocumentInfo.from_json(d) for d in json.loads((path / "docs.json").read_text("utf-8"))
-    }
-    paragraphs = []
-    with open(path / "paragraphs.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            d = json.loads(line)
-            d["heading"] = tuple(d["heading"])
-            paragraphs.append(Paragraph(**d))
-    collection, store = _vector_store(chroma_client(path / "chroma"), create=False)
+    missing = [name for name in PARTS if not (path / name).exists()]
+    if missing:
+        raise IndexMissing(_damaged(path, f"{', '.join(missing)} missing"))
+    try:
+        docs = {d.doc_id: d for d in _read_docs(path)}
+        paragraphs = _read_paragraphs(path)
+        collection, store = _vector_store(chroma_client(path / "chroma"), create=False)
+        bm25 = bm25s.BM25.load(str(path / "bm25"))
+    except Exception as exc:  # whatever broke inside, the user's remedy is the same: rebuild
+        raise IndexMissing(_damaged(path, f"{exc.__class__.__name__}: {exc}")) from exc
     return OpenIndex(
         path=path,
         docs=docs,
         paragraphs=paragraphs,
         by_id={p.pid: i for i, p in enumerate(paragraphs)},
-        bm25=bm25s.BM25.load(str(path / "bm25")),
+        bm25=bm25,
         vector_store=store,
         collection=collection,
     )
+
+
+# What a complete build holds; checked before opening, so a damaged index is never "repaired" by a
+# library creating an empty part in its place.
+PARTS = ("docs.json", "paragraphs.jsonl", "chroma/chroma.sqlite3", "bm25")
+
+
+def _damaged(path: Path, why: str) -> str:
+    return f"the index in {path} is damaged ({why}); rebuild it with `procqa ingest`"
+
+
+def _read_docs(path: Path) -> list[DocumentInfo]:
+    return [DocumentInfo.from_json(d) for d in json.loads((path / "docs.json").read_text("utf-8"))]
+
+
+def _read_paragraphs(path: Path, doc_id: str | None = None) -> list[Paragraph]:
+    out = []
+    with open(path / "paragraphs.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            d = json.loads(line)
+            if doc_id is None or d["doc_id"] == doc_id:
+                d["heading"] = tuple(d["heading"])
+                out.append(Paragraph(**d))
+    return out
 
 
 def read_docs(settings: Settings) -> list[DocumentInfo]:
     path = live_path(settings)
     if path is None:
         return []
-    return [DocumentInfo.from_json(d) for d in json.loads((path / "docs.json").read_text("utf-8"))]
+    try:
+        return _read_docs(path)
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise IndexMissing(_damaged(path, f"docs.json: {exc}")) from exc
 
 
 def read_paragraphs(settings: Settings, doc_id: str) -> list[Paragraph]:
     path = live_path(settings)
     if path is None:
         return []
-    out = []
-    with open(path / "paragraphs.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            d = json.loads(line)
-            if d["doc_id"] == doc_id:
-                d["heading"] = tuple(d["heading"])
-                out.append(Paragraph(**d))
-    return out
+    try:
+        return _read_paragraphs(path, doc_id)
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise IndexMissing(_damaged(path, f"paragraphs.jsonl: {exc}")) from exc

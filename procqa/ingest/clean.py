@@ -14,6 +14,12 @@ TOC_LINE = re.compile(r"(\.{4,}|\t)\s*\d{1,4}\s*$")
 PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?(\d{1,4})(?:\s+of\s+\d{1,4})?\s*$", re.IGNORECASE)
 BULLET = re.compile(r"^\s*(?:[-•*▪●◦‣–]|\uf0b7|o(?=\s))\s+")
 BULLET_ONLY = re.compile(r"^\s*(?:[-•*▪●◦‣–]|\uf0b7)(?:\s*[-•*▪●◦‣–\uf0b7])*\s*$")
+# PDF renderers keep typographic ligatures ("oﬀice") and soft hyphens; searched as typed they would
+# never match "office". Only these are unfolded: full NFKC would also rewrite "…" and "½" in quotes.
+LIGATURES = str.maketrans(
+    {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
+     "\ufb06": "st", "\u00ad": None}
+)  # fmt: skip
 HTML_LIST = re.compile(r"\s*<ul[^>]*>\s*(?:•\s*)?")
 HTML_TAG = re.compile(r"</?(?:ul|li|br)[^>]*>")
 TERMINAL = re.compile(r"[.!?:;]['\"’”)\]]*$")
@@ -33,7 +39,7 @@ def clean_inline(text: str) -> str:
     text = ESCAPE.sub(r"\1", text)
     text = BOLD.sub(r"\1", text).replace("**", "")
     text = re.sub(r"\[\s*\)\s*,?\s*", "", text)  # "[\), Disclosure ..." left by a broken link
-    text = text.replace("\u00a0", " ").replace("\uf0b7", "•")
+    text = text.replace("\u00a0", " ").replace("\uf0b7", "•").translate(LIGATURES)
     # A table cell holding an HTML list ("Label\t<ul ...> • one • two"): the label leads into its items.
     if HTML_LIST.search(text):
         text = HTML_LIST.sub(": ", text, count=1)

@@ -11,6 +11,8 @@ from procqa.ingest.pdf import read_pdf
 from procqa.records import DocumentInfo, Paragraph
 
 SUPPORTED = {".pdf", ".md", ".markdown", ".txt"}
+# A 600-page procedures manual is a few MB as PDF; a file far larger is not one (and would take hours).
+MAX_BYTES = 40_000_000
 
 
 class UnsupportedDocument(ValueError):
@@ -20,12 +22,20 @@ class UnsupportedDocument(ValueError):
 def read_lines(path: Path) -> tuple[list[Line], bool]:
     """The document's lines, and whether its lines are hard-wrapped (PDF or wrapped text)."""
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise UnsupportedDocument(f"{path.name}: is a folder; give the PDF, Markdown or text files in it")
     if suffix not in SUPPORTED:
         raise UnsupportedDocument(
             f"{path.name}: unsupported file type {suffix or '(none)'}; use PDF, Markdown or text"
         )
     if not path.is_file():
         raise UnsupportedDocument(f"{path}: no such file")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise UnsupportedDocument(
+            f"{path.name}: {size / 1e6:.0f} MB is larger than any procedures manual "
+            f"({MAX_BYTES / 1e6:.0f} MB at most)"
+        )
     if suffix == ".pdf":
         return read_pdf(path), True
     raw = path.read_bytes()
