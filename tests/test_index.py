@@ -104,3 +104,31 @@ def test_two_ingests_at_once_lose_neither_document(scratch, tmp_path):
         "first-policy",
         "second-policy",
     }
+
+
+@pytest.mark.parametrize("after", [1.0, 4.0, 7.0], ids=["early", "mid", "late"])
+def test_ingest_killed_at_any_point_leaves_the_previous_index_answering(scratch, after):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    before = store.live_path(scratch)
+    env = {**os.environ, "PROCQA_DATA": str(scratch.data_dir)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "procqa.cli", "ingest"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(after)
+    proc.send_signal(signal.SIGKILL)  # no clean-up code runs
+    proc.wait()
+    # Readers see the previous index, or (killed after the swap) the complete new one: never a half.
+    live = store.live_path(scratch)
+    assert live == before or (live / "meta.json").is_file()
+    assert len(store.load(scratch).paragraphs) == 3129 + 373
+    # The next ingest completes and removes what the killed one left behind.
+    ingest(scratch, progress=lambda m: None)
+    assert [p.name for p in scratch.data_dir.glob("index-*")] == [store.live_path(scratch).name]

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +63,25 @@ def test_ingest_and_ask_open_no_network_socket(data_dir, tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith("ok")
+
+
+def _guarded_cli(args: list[str], data: Path, cwd: Path) -> subprocess.CompletedProcess:
+    """`procqa ARGS` as its own process, under the guard, without the offline variables set for it."""
+    script = GUARD + f"import sys\nfrom procqa.cli import main\nsys.exit(main({args!r}))\n"
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "ANONYMIZED_TELEMETRY")}
+    env["PROCQA_DATA"] = str(data)
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=900, cwd=cwd
+    )
+
+
+def test_eval_and_feedback_export_open_no_network_socket(data_dir, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(data_dir, data, symlinks=True)  # the baseline writes its cache into the data folder
+    # eval with the llama-index baseline too: it loads the model through another library.
+    args = ["eval", "--split", "dev", "--limit", "4", "--systems", "hybrid,llamaindex"]
+    result = _guarded_cli([*args, "--out", str(tmp_path / "r")], data, tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "r" / "report.md").is_file()
+    result = _guarded_cli(["feedback", "export"], data, tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
