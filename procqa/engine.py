@@ -13,6 +13,7 @@ Front ends import this module and the records, never the index, retrieval or ans
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -47,6 +48,8 @@ __all__ = [
     "save_models",
     "too_weak",
 ]
+
+_OPENING = threading.Lock()
 
 # What a bad document raises, whichever stage finds it.
 IngestError = (UnsupportedDocument, UnreadablePDF, IndexMissing, FileNotFoundError)
@@ -92,10 +95,12 @@ class Engine:
 
     @property
     def retriever(self):
-        if self._retriever is None:
-            from procqa.retrieval.hybrid import Retriever
+        # The app shares one engine between sessions: two first questions at once open it once.
+        with _OPENING:
+            if self._retriever is None:
+                from procqa.retrieval.hybrid import Retriever
 
-            self._retriever = Retriever.open(self.index, self.settings)
+                self._retriever = Retriever.open(self.index, self.settings)
         return self._retriever
 
     def warm(self) -> Engine:
@@ -125,8 +130,10 @@ class Engine:
 
     def paragraphs(self, doc_id: str) -> list[Paragraph]:
         if not self._by_doc:
+            by_doc: dict[str, list[Paragraph]] = {}
             for p in self.index.paragraphs:
-                self._by_doc.setdefault(p.doc_id, []).append(p)
+                by_doc.setdefault(p.doc_id, []).append(p)
+            self._by_doc.update(by_doc)  # one update: a concurrent reader sees all of it or none
         return self._by_doc.get(doc_id, [])
 
     def context(

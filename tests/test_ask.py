@@ -131,3 +131,23 @@ def test_bad_questions_are_refused_clearly(engine, question):
 def test_unknown_document_is_refused(engine):
     with pytest.raises(QuestionError, match="unknown procedures"):
         engine.ask("what is neglect?", ["nowhere-1999"])
+
+
+def test_one_engine_answers_several_threads_at_once_as_it_answers_one(engine):
+    # The app shares one engine between sessions (st.cache_resource).
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [
+        "what is a strategy discussion?",
+        "a child told me she is being abused at home. what do I do?",
+        "who chairs a child protection conference?",
+        "how quickly must a referral be acknowledged?",
+        "what is private fostering?",
+        "my pupil keeps going missing and has new trainers and phones",
+    ] * 3
+    alone = {q: engine.ask(q).to_json() for q in set(questions)}
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        together = list(pool.map(engine.ask, questions))
+    for q, answer in zip(questions, together, strict=True):
+        got = answer.to_json()
+        assert got["answer"] == alone[q]["answer"] and got["citations"] == alone[q]["citations"]

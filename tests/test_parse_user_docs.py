@@ -38,3 +38,23 @@ def test_unusable_files_are_refused_with_the_file_name(tmp_path, name, content):
     path.write_bytes(content)
     with pytest.raises(UnsupportedDocument, match=name):
         parse_document(DocumentInfo("x", "x", "X", "", "", str(path)))
+
+
+def test_a_users_document_is_titled_by_its_own_title(tmp_path):
+    from fpdf import FPDF
+
+    from procqa.ingest.manifest import info_for_file
+
+    md = tmp_path / "policy_v3-final.md"
+    md.write_text("# Riverside School Safeguarding Policy\n\n1. Reporting\n", encoding="utf-8")
+    assert info_for_file(md, []).title == "Riverside School Safeguarding Policy"
+    pdf = FPDF()
+    pdf.set_title("Harbour Youth Club Child Protection Procedures")
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(0, 10, "1.1.1 Tell the lead the same day.")
+    pdf.output(str(tmp_path / "scan0001.pdf"))
+    info = info_for_file(tmp_path / "scan0001.pdf", [])
+    assert info.title == "Harbour Youth Club Child Protection Procedures" and info.doc_id == "scan0001"
+    (plain := tmp_path / "notes_2024.txt").write_text("Some notes\n", encoding="utf-8")
+    assert info_for_file(plain, []).title == "notes 2024"  # no title of its own: from the name

@@ -91,3 +91,55 @@ def test_broken_pdf_gives_a_clear_error(tmp_path):
     bad.write_bytes(b"%PDF-1.4\n this is not really a pdf")
     with pytest.raises(UnreadablePDF, match="broken.pdf"):
         parse_document(DocumentInfo("bad", "bad", "BAD", "", "", str(bad)))
+
+
+CHROMIUM_PRINT = """<html><head><meta charset="utf-8"><title>Harbour Youth Club Procedures</title>
+<style>body{font-family:serif;font-size:12pt} p{margin:0 0 8pt} .page{page-break-before:always}</style>
+</head><body>
+<p>1. Responding to concerns</p>
+<p>1.1 Introduction</p>
+<p>1.1.1 Any member of staff in the office who is sufficiently worried about a child must tell the designated
+safeguarding lead the same day, and the effect on the child must be recorded.</p>
+<p>1.1.2 The designated safeguarding lead must make a referral to children's social care within one working
+day of the concern being raised by the staff member.</p>
+<p class="page">1.2 Recording</p>
+<p>1.2.1 Records should be accurate, signed and dated, and kept in the child's file in the office where only
+authorised staff can see them.</p>
+</body></html>"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_pdf_printed_by_chromium_ingests_with_refs_pages_title_and_plain_letters(tmp_path):
+    # A real renderer: Chromium's print-to-PDF keeps typographic ligatures ("oﬀice") in the text layer.
+    import shutil
+    import subprocess
+
+    from procqa.ingest.manifest import info_for_file
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("chromium is not installed: run scripts/install-browser.sh")
+    html, pdf = tmp_path / "procedures.html", tmp_path / "harbour.pdf"
+    html.write_text(CHROMIUM_PRINT, encoding="utf-8")
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--no-first-run",
+    ]
+    flags += ["--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]
+    subprocess.run(
+        [chromium, *flags, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    from pypdf import PdfReader
+
+    assert "\ufb00" in PdfReader(str(pdf)).pages[0].extract_text()  # the renderer did use a ligature
+    info = info_for_file(pdf, [])
+    assert info.title == "Harbour Youth Club Procedures"
+    paragraphs = parse_document(info)
+    assert [(p.ref, p.page) for p in paragraphs] == [("1.1.1", 1), ("1.1.2", 1), ("1.2.1", 2)]
+    assert "staff in the office who is sufficiently worried" in paragraphs[0].text
+    assert not any(ch in p.text for p in paragraphs for ch in "\ufb00\ufb01\ufb02\ufb03\ufb04")

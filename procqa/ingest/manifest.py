@@ -19,7 +19,8 @@ def load_manifest(path: Path) -> list[DocumentInfo]:
 
 
 def info_for_file(path: Path, manifest: list[DocumentInfo]) -> DocumentInfo:
-    """A manifest entry for a known file; for a user's own file, one inferred from its name."""
+    """A manifest entry for a known file; for a user's own file, one inferred from the file: its title
+    from the PDF's metadata or the document's first heading, else from its name."""
     resolved = str(path.resolve())
     for info in manifest:
         if info.file == resolved:
@@ -27,10 +28,28 @@ def info_for_file(path: Path, manifest: list[DocumentInfo]) -> DocumentInfo:
     stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "document"
     return DocumentInfo(
         doc_id=stem,
-        title=path.stem.replace("_", " ").replace("-", " ").strip() or stem,
+        title=document_title(path) or path.stem.replace("_", " ").replace("-", " ").strip() or stem,
         label=stem.upper()[:12],
         edition="",
         jurisdiction="",
         file=resolved,
         note="Added by a user; not part of the bundled corpus.",
     )
+
+
+def document_title(path: Path) -> str:
+    """The title a document gives itself: PDF metadata, or a Markdown "# " heading near the top; "" when
+    it gives none (or cannot be read: the parser will say why)."""
+    try:
+        if path.suffix.lower() == ".pdf":
+            from pypdf import PdfReader
+
+            title = (PdfReader(str(path)).metadata or {}).get("/Title") or ""
+            return " ".join(str(title).split())[:200]
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for _, line in zip(range(40), fh, strict=False):
+                if line.startswith("# "):
+                    return line[2:].strip()[:200]
+    except Exception:  # a title is a nicety; a broken file is reported by the parser
+        return ""
+    return ""

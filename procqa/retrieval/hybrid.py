@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
 
@@ -45,18 +46,23 @@ SENTENCES = re.compile(r"(?<=[.!?;])\s+|\s+(?:but|and then|so)\s+")
 
 _VECTORS: dict[str, np.ndarray] = {}
 _CACHE_SIZE = 4096
+_CACHE_LOCK = threading.Lock()  # the app answers several sessions at once from one engine
 
 
 def _query_vectors(texts: list[str]) -> list[np.ndarray]:
     """Embed the texts a question needs in one batch; a text already embedded (the same question asked
     of both documents, or again in a sweep) is not embedded again."""
-    missing = list(dict.fromkeys(t for t in texts if t not in _VECTORS))
+    with _CACHE_LOCK:
+        found = {t: _VECTORS[t] for t in texts if t in _VECTORS}
+    missing = list(dict.fromkeys(t for t in texts if t not in found))
     if missing:
-        if len(_VECTORS) + len(missing) > _CACHE_SIZE:
-            _VECTORS.clear()
-        for text, vector in zip(missing, embed(missing), strict=True):
-            _VECTORS[text] = np.asarray(vector, dtype=np.float32)
-    return [_VECTORS[t] for t in texts]
+        fresh = {t: np.asarray(v, dtype=np.float32) for t, v in zip(missing, embed(missing), strict=True)}
+        found.update(fresh)
+        with _CACHE_LOCK:
+            if len(_VECTORS) + len(fresh) > _CACHE_SIZE:
+                _VECTORS.clear()
+            _VECTORS.update(fresh)
+    return [found[t] for t in texts]
 
 
 def _query_vector(text: str) -> np.ndarray:
