@@ -93,6 +93,9 @@ class Settings:
     max_wrongly_declined: float = 0.05
     decline_below: float = 0.574
     sure_above: float = 0.802
+    # A "what do I do" question using the vocabulary's words for a situation is answered (tentatively,
+    # with the general pathway) however weak the match: sending a worried person away is the worse error.
+    never_decline_situations: bool = True
     # Without a fitted decision:
     min_similarity: float = 0.42  # decline below this cosine similarity of the best paragraph
     sure_similarity: float = 0.42  # between min and sure, also require the question's words ...

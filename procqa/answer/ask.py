@@ -88,7 +88,13 @@ def answer_question(
             continue
         s = _signals(d, hits, retriever, expanded, mode)
         signals.append(s)
-        if mode != "bm25" and too_weak(s, settings):
+        if (
+            mode != "bm25"
+            and too_weak(s, settings)
+            and not (action and s.situation and settings.never_decline_situations)
+        ):
+            # A "what do I do" question that describes a situation the procedures name ("my pupil says
+            # her uncle touches her") is never sent away: the general pathway answers it, tentatively.
             continue
         sources = hits[: settings.answer_paragraphs]
         if action and mode == "hybrid":

@@ -34,7 +34,7 @@ NOTICE = (
     "lead. **If a child is in immediate danger, call the police on 999.**"
 )
 EXAMPLES = (
-    "A pupil has just told me her dad hits her with a belt when he has been drinking. What must I do now?",
+    "One of my pupils has cuts on her arms and says she wants to die. What must I do?",
     "A 15 year old keeps going missing overnight and comes back with new trainers and two phones. What now?",
     "How quickly must I make a referral to children's social care?",
     "What should I do if an allegation is made against a member of staff?",
