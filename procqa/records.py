@@ -167,6 +167,7 @@ class Signals:
     top_score: float = 0.0  # the ranker's score of the best paragraph
     answerable: float | None = None  # fitted probability that the document answers (None: no model)
     situation: int = 0  # everyday phrases for situations the procedures name, found in the question
+    asks_what_to_do: bool = False  # the question asks what to do (a situation, then "what now?")
 
     def to_json(self) -> dict:
         return {
@@ -176,6 +177,7 @@ class Signals:
             "top_score": round(self.top_score, 4),
             "answerable": None if self.answerable is None else round(self.answerable, 4),
             "situation": self.situation,
+            "asks_what_to_do": self.asks_what_to_do,
         }
 
 

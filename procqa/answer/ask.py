@@ -45,11 +45,16 @@ def citation_label(doc: DocumentInfo, hit: Hit) -> str:
 def too_weak(signals: Signals, settings: Settings) -> bool:
     """Decline rather than dress up a weak match.
 
-    With a fitted decision (ranker.json, "answerable"): decline below `decline_below`, the probability
-    chosen on dev so that at most `max_wrongly_declined` of real questions are declined. Without one:
-    the best paragraph must be close in meaning, and a middling match also needs the question's own
-    words (idf-weighted) in the paragraphs found, since "where do I park for the conference" lands near
-    conference paragraphs without any of them saying a word about parking."""
+    A "what do I do" question that describes a situation the procedures name ("my pupil says her uncle
+    touches her") is never sent away: the general pathway answers it, tentatively. Otherwise, with a
+    fitted decision (ranker.json, "answerable"): decline below `decline_below`, the probability chosen
+    on dev so that at most `max_wrongly_declined` of real questions are declined. Without one: the best
+    paragraph must be close in meaning, and a middling match also needs the question's own words
+    (idf-weighted) in the paragraphs found, since "where do I park for the conference" lands near
+    conference paragraphs without any of them saying a word about parking. (One function, so a sweep
+    re-deciding offline from the signals decides exactly as `ask` does.)"""
+    if settings.never_decline_situations and signals.asks_what_to_do and signals.situation:
+        return False
     if signals.answerable is not None:
         return signals.answerable < settings.decline_below
     if signals.similarity < settings.min_similarity:
@@ -75,33 +80,28 @@ def answer_question(
     if unknown:
         raise QuestionError(f"unknown procedures {', '.join(unknown)}; choose from {', '.join(docs)}")
     query = contextualize(question, history or [])
-    hits_by_doc = {d: retriever.search(query, [d], k, mode=mode) for d in doc_ids}
+    hits_by_doc, view = retriever.search_each(query, doc_ids, k, mode)
     t1 = time.perf_counter()
 
     expanded = retriever.expand(query)
     units_by_doc: dict[str, list[Group]] = {}
     action = is_action(question)
+    situation = retriever.situation_words(expanded)  # of the question: the same for every document
     signals: list[Signals] = []
     for d in doc_ids:
         hits = hits_by_doc[d]
         if not hits:
             continue
-        s = _signals(d, hits, retriever, expanded, mode)
+        s = _signals(d, hits, retriever, expanded, mode, situation, action)
         signals.append(s)
-        if (
-            mode != "bm25"
-            and too_weak(s, settings)
-            and not (action and s.situation and settings.never_decline_situations)
-        ):
-            # A "what do I do" question that describes a situation the procedures name ("my pupil says
-            # her uncle touches her") is never sent away: the general pathway answers it, tentatively.
+        if mode != "bm25" and too_weak(s, settings):
             continue
         sources = hits[: settings.answer_paragraphs]
-        if action and mode == "hybrid":
+        if action and view is not None:
             # "What do I do" is answered with the general pathway (respond, record, tell, refer) as
             # well as the situation's own paragraphs; the ranking itself is left as it is, and the
             # pathway paragraphs are cited after the situation's.
-            pathway = retriever.pathway_hits(query, d, settings.pathway_paragraphs)
+            pathway = retriever.pathway_hits(view, d, settings.pathway_paragraphs)
             sources = _with_pathway(sources, pathway)
             hits_by_doc[d] = _with_pathway(hits, pathway, after=len(sources))
         answer_settings = replace(settings, answer_paragraphs=len(sources))
@@ -156,18 +156,19 @@ def answer_question(
     )
 
 
-def _signals(doc_id: str, hits: list[Hit], retriever: Retriever, expanded: str, mode: str) -> Signals:
+def _signals(
+    doc_id: str, hits: list[Hit], retriever: Retriever, expanded: str, mode: str, situation: int, action: bool
+) -> Signals:
     # Coverage is computed even when similarity alone decides, so a sweep can re-decide offline.
     similarity = max(h.dense_similarity for h in hits)
     coverage = retriever.coverage(expanded, hits[:3])
     top = max(h.score for h in hits) if mode == "hybrid" else 0.0
-    situation = retriever.situation_words(expanded)
     model = retriever.models.get("answerable") if mode == "hybrid" else None
     answerable = None
     if model is not None:
         row = decision_row(similarity, coverage, top, situation)
         answerable = float(model.probability(np.array([row]))[0])
-    return Signals(doc_id, similarity, coverage, top, answerable, situation)
+    return Signals(doc_id, similarity, coverage, top, answerable, situation, action)
 
 
 def _with_pathway(hits: list[Hit], pathway: list[Hit], after: int | None = None) -> list[Hit]:

@@ -215,7 +215,7 @@ class Retriever:
         )
 
     def view(self, question: str) -> QueryView:
-        """Everything the features need from a question, computed once for all documents."""
+        """Everything the features need from a question, computed once for all documents searched."""
         expanded = self.expand(question)
         found = matches(question, self.vocabulary)
         terms = list(dict.fromkeys(t for e in found for t in e.terms))
@@ -248,24 +248,35 @@ class Retriever:
     ) -> list[Hit]:
         """The top-k paragraphs for a question among `doc_ids`. mode: hybrid, bm25 or dense."""
         k = k or self.settings.top_k
-        query = self.expand(question)
         n = max(self.settings.candidates, k)
         if mode == "bm25":
-            return [Hit(p, s) for p, s in self.keyword(query, doc_ids, n)[:k]]
+            return [Hit(p, s) for p, s in self.keyword(self.expand(question), doc_ids, n)[:k]]
         if mode == "dense":
-            return [Hit(p, s, dense_similarity=s) for p, s in self.dense(query, doc_ids, n)[:k]]
-        view = self.view(question)
-        hits: list[Hit] = []
-        for d in doc_ids:
-            hits += self.rank(candidate_features(self, view, d, n), k)
+            return [
+                Hit(p, s, dense_similarity=s) for p, s in self.dense(self.expand(question), doc_ids, n)[:k]
+            ]
+        by_doc, _ = self.search_each(question, doc_ids, k, mode)
+        hits = [h for d in doc_ids for h in by_doc[d]]
         return sorted(hits, key=lambda h: -h.score)[:k] if len(doc_ids) > 1 else hits
 
-    def pathway_hits(self, question: str, doc_id: str, n: int) -> list[Hit]:
+    def search_each(
+        self, question: str, doc_ids: list[str], k: int | None = None, mode: str = "hybrid"
+    ) -> tuple[dict[str, list[Hit]], QueryView | None]:
+        """The top-k paragraphs in each of `doc_ids` (jurisdictions are ranked apart), and, in hybrid
+        mode, the question's view: read once however many documents are searched."""
+        if mode != "hybrid":
+            return {d: self.search(question, [d], k, mode) for d in doc_ids}, None
+        k = k or self.settings.top_k
+        n = max(self.settings.candidates, k)
+        view = self.view(question)
+        return {d: self.rank(candidate_features(self, view, d, n), k) for d in doc_ids}, view
+
+    def pathway_hits(self, view: QueryView, doc_id: str, n: int) -> list[Hit]:
         """The `n` paragraphs of the document's general pathway closest to the question."""
         if n <= 0:
             return []
         pool = np.flatnonzero((self.doc_of == doc_id) & (self.pathway > 0))
-        dense = self.exact_dense(_query_vector(self.expand(question)))
+        dense = view.dense
         best = pool[np.argsort(-dense[pool], kind="stable")][:n]
         return [
             Hit(self.index.paragraphs[i], float(dense[i]), dense_similarity=float(dense[i])) for i in best
