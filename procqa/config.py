@@ -98,8 +98,8 @@ class Settings:
     never_decline_situations: bool = True
     # Without a fitted decision:
     min_similarity: float = 0.42  # decline below this cosine similarity of the best paragraph
-    sure_similarity: float = 0.42  # between min and sure, also require the question's words ...
-    min_coverage: float = 0.0  # ... to this idf-weighted share in what was found
+    sure_similarity: float = 0.44  # between min and sure, also require the question's words ...
+    min_coverage: float = 0.2  # ... to this idf-weighted share in what was found
 
     # --- input ---
     max_question_chars: int = 2000
