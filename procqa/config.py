@@ -104,6 +104,9 @@ class Settings:
     # --- input ---
     max_question_chars: int = 2000
 
+    # --- coverage report ---
+    staff_questions: int = 200  # distinct staff questions (most recent) the report asks again and lists
+
     @property
     def index_link(self) -> Path:
         """The live index is whatever this symlink points at; ingest swaps it only when complete."""

@@ -17,6 +17,7 @@ TENTATIVE = (
 # The phases of acting on a concern, in order, and how a front end titles them.
 PHASE_LABELS = {
     "safety": "If a child is in immediate danger",
+    "contacts": "Numbers the procedures give for referring now",
     "respond": "Responding to the child",
     "record": "Recording",
     "tell": "Telling your designated lead or manager",
@@ -157,6 +158,39 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Urgent:
+    """What one document says to do first when a child is in immediate danger or seriously hurt, and the
+    numbers it prints for referring now, quoted and cited. Shown before a "what do I do" answer; it is
+    the same whatever the question, so it is not part of the answer that eval measures."""
+
+    doc_id: str
+    heading: str
+    steps: tuple[Step, ...]  # phase "safety" or "contacts"; citations number into `citations`
+    citations: tuple[Citation, ...]  # n counts from 1 within this block
+
+    def to_json(self) -> dict:
+        return {
+            "doc": self.doc_id,
+            "heading": self.heading,
+            "steps": [s.to_json() for s in self.steps],
+            "citations": [c.to_json() for c in self.citations],
+        }
+
+    @property
+    def text(self) -> str:
+        labels = {c.n: c.label for c in self.citations}
+        lines, phase = [self.heading], None
+        for step in self.steps:
+            if step.phase != phase:
+                lines.append(f"{PHASE_LABELS[step.phase]}:")
+                phase = step.phase
+            first, *rest = step.text.splitlines()
+            cites = " ".join(f"[{labels[n]}]" for n in step.citations)
+            lines.append("\n".join([f"- {first}"] + [f"  {line}" for line in rest]) + f" {cites}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
 class Signals:
     """What the decision to answer from one document rests on (kept so it can be checked and re-decided
     offline by a sweep)."""
@@ -195,6 +229,7 @@ class Answer:
     signals: tuple[Signals, ...] = ()
     tentative: bool = False  # answered from the closest paragraphs, which may not answer exactly
     timings_ms: dict[str, float] = field(default_factory=dict)
+    urgent: tuple[Urgent, ...] = ()  # for "what do I do" questions: immediate danger and who to call now
 
     @property
     def text(self) -> str:
@@ -223,6 +258,7 @@ class Answer:
             "hits": [c.to_json() for c in self.hits],
             "signals": [s.to_json() for s in self.signals],
             "tentative": self.tentative,
+            "urgent": [u.to_json() for u in self.urgent],
         }
 
 

@@ -68,7 +68,7 @@ def test_opens_on_a_chat_with_notice_editions_and_examples(app):
     labels = [b.label for b in app.button]
     assert any(label.startswith("How quickly must I make a referral") for label in labels)
     assert len(app.chat_input) == 1
-    assert app.radio(key="procedures").value == "set-2025"
+    assert app.selectbox(key="procedures").value == "set-2025"
 
 
 @pytest.mark.slow
@@ -104,16 +104,16 @@ def test_example_question_is_asked_in_one_click(app):
 
 @pytest.mark.slow
 def test_choice_of_procedures_stays_and_both_sit_side_by_side(app):
-    app.radio(key="procedures").set_value("wales-2008").run()
+    app.selectbox(key="procedures").set_value("wales-2008").run()
     text = page_text(app)
     assert "2008 edition" in text
     assert any("Old edition" in w.value for w in app.warning)  # the AWCPP note is always visible
 
     ask_in(app, QUESTION)
     assert all(label.split()[1] == "AWCPP" for label in citation_labels(app))
-    assert app.radio(key="procedures").value == "wales-2008"  # kept for the session
+    assert app.selectbox(key="procedures").value == "wales-2008"  # kept for the session
 
-    app.radio(key="procedures").set_value("both").run()
+    app.selectbox(key="procedures").set_value("both").run()
     ask_in(app, QUESTION)
     last = app.session_state["turns"][-1]
     assert last.doc_ids == ["set-2025", "wales-2008"]
@@ -232,7 +232,7 @@ def test_feedback_is_stored_with_or_without_the_question(app, data_dir):
     assert not app.exception
     assert any("Feedback recorded" in c.value for c in app.caption)
 
-    app.toggle(key="keep_question").set_value(False).run()
+    app.checkbox(key="keep_question").set_value(False).run()
     ask_in(app, "Who chairs a child protection conference?")
     app.button(key="feedback-1-helpful").click().run()
     assert not app.exception

@@ -111,7 +111,7 @@ def test_json_shape_is_stable(engine):
     # The original keys stay; the structure arrives as new keys.
     assert set(data) == {
         "question", "answer", "abstained", "citations", "related", "timings_ms",
-        "sections", "hits", "signals", "tentative",
+        "sections", "hits", "signals", "tentative", "urgent",
     }  # fmt: skip
     assert data["sections"][0]["doc"] == "set-2025" and data["sections"][0]["steps"]
     assert data["hits"][0]["score"] >= data["hits"][-1]["score"]

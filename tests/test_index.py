@@ -132,3 +132,57 @@ def test_ingest_killed_at_any_point_leaves_the_previous_index_answering(scratch,
     # The next ingest completes and removes what the killed one left behind.
     ingest(scratch, progress=lambda m: None)
     assert [p.name for p in scratch.data_dir.glob("index-*")] == [store.live_path(scratch).name]
+
+
+def test_disk_full_while_writing_leaves_the_previous_index_answering(scratch, tmp_path, monkeypatch, capsys):
+    """A real `procqa ingest` whose writes fail past 1 MB (RLIMIT_FSIZE, SIGXFSZ ignored: EFBIG, as a full
+    disk gives ENOSPC): one clear line, the old index answering, and the next ingest completes."""
+    import os
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    from procqa.cli import main
+
+    before = store.live_path(scratch)
+    doc = tmp_path / "records-policy.md"
+    doc.write_text(
+        "1. Records\n\n1.1 Keeping records\n\n1.1.1 Every member of staff must write down a concern about "
+        "a child on the same day, sign and date it, and give it to the designated safeguarding lead.\n",
+        encoding="utf-8",
+    )
+
+    def full_disk() -> None:  # runs in the child before procqa starts
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2**20, 2**20))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "procqa.cli", "ingest", str(doc)],
+        env={**os.environ, "PROCQA_DATA": str(scratch.data_dir)},
+        preexec_fn=full_disk,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode != 0 and result.stdout == ""
+    assert "Traceback" not in result.stderr
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("procqa: error:")]
+    assert len(errors) == 1, result.stderr
+    assert f"cannot write the new index in {scratch.data_dir}" in errors[0]
+    assert "may be full" in errors[0] and "previous index is still live" in errors[0]
+    # Nothing moved: the live index is the old one, whole, and the half-written build is already gone.
+    assert store.live_path(scratch) == before
+    assert [p.name for p in scratch.data_dir.glob("index-*")] == [before.name]
+    assert len(store.load(scratch).paragraphs) == 3129 + 373
+    assert {d.doc_id for d in store.read_docs(scratch)} == {"set-2025", "wales-2008"}
+    monkeypatch.setenv("PROCQA_DATA", str(scratch.data_dir))
+    assert main(["ask", "How quickly must I make a referral to children's social care?"]) == 0
+    out = capsys.readouterr().out
+    assert "[1]" in out and "Sources:" in out and "SET A " in out
+
+    # Without the limit the same ingest completes, embedding only the new paragraph.
+    stats = ingest(scratch, [doc], progress=lambda m: None)
+    assert stats.embedded == 1 and stats.paragraphs == 3129 + 373 + 1
+    assert [p.name for p in scratch.data_dir.glob("index-*")] == [store.live_path(scratch).name]
+    assert [p.ref for p in store.read_paragraphs(scratch, "records-policy")] == ["1.1.1"]

@@ -28,3 +28,29 @@ def test_each_problem_is_found():
     assert check(_answer(Step("This must be done today.", (1,)))).mid_thought == 1
     assert check(_answer(Step("Staff may ignore it.", (1,)))).not_extractive == 1
     assert check(_answer(Step("Staff must act.", (2,)))).not_extractive == 1  # cites nothing shown
+
+
+def test_the_pages_own_words_are_plain():
+    """The app's fixed text (notices, captions, the words around an answer) reads as plain English for
+    a worried person in a hurry: each at least 50 on the Flesch reading ease, 60 on average."""
+    from procqa.eval.readability import reading_ease
+    from procqa.records import FALLBACK, NOT_COVERED, TENTATIVE
+    from procqa.web import app, coverage_page, quiz_page
+    from procqa.web.record import NOTE
+
+    texts = [app.NOTICE.replace("**", ""), app.START_AGAIN, quiz_page.INTRO, coverage_page.INTRO]
+    texts += [FALLBACK, NOT_COVERED, TENTATIVE, NOTE]
+    scores = {text[:40]: reading_ease(text) for text in texts}
+    assert all(score >= 50 for score in scores.values()), scores
+    assert sum(scores.values()) / len(scores) >= 60, scores
+
+
+def test_reading_ease_orders_plain_and_dense_text():
+    from procqa.eval.readability import reading_ease
+
+    plain = "Tell your lead today. Write down what the child said."
+    dense = (
+        "Notwithstanding the aforementioned considerations, interagency collaborative safeguarding "
+        "responsibilities necessitate comprehensive documentation."
+    )
+    assert reading_ease(plain) > 80 > 20 > reading_ease(dense)

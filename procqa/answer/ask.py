@@ -11,6 +11,7 @@ import numpy as np
 
 from procqa.answer.extractive import Group, select_groups
 from procqa.answer.phases import PHASES, phase_of
+from procqa.answer.urgent import urgent_help
 from procqa.config import Settings
 from procqa.records import Answer, Citation, DocumentInfo, Hit, Section, Signals, Step
 from procqa.retrieval.followup import contextualize
@@ -152,6 +153,9 @@ def answer_question(
         ),
         signals=tuple(signals),
         tentative=tentative,
+        # Before any "what do I do" answer, answered or not: what each document says to do when a child
+        # is in immediate danger, and the numbers it prints for referring now.
+        urgent=tuple(u for d in doc_ids if action and (u := urgent_help(retriever, docs[d])) is not None),
         timings_ms={"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000},
     )
 

@@ -12,22 +12,15 @@ import re
 from dataclasses import dataclass
 
 from procqa.config import Settings
+from procqa.facts.sentences import ANAPHORA, split_units
 from procqa.index.tokens import tokenize
 from procqa.records import Hit, Paragraph
 from procqa.retrieval.questions import is_action, is_timescale
 
-TERMINAL = re.compile(r"[.:;!?][\"'’”)]*$")
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(‘'\"“])")
 # Words that mark a sentence as something a person must do or know by when.
 ACTION = re.compile(
     r"\b(must|should|shall|need to|required?|refer|referral|contact|call|inform|report|record|tell|"
     r"notify|consult|within|immediately|urgent|as soon as|working days?|hours?|days?)\b",
-    re.IGNORECASE,
-)
-# A sentence opening with one of these leans on the sentence before it.
-ANAPHORA = re.compile(
-    r"^(this|these|that|those|they|them|it|its|such|he|she|however|therefore|in (this|these|such) "
-    r"(case|cases|circumstances)|in addition|also|otherwise)\b",
     re.IGNORECASE,
 )
 FACT = re.compile(
@@ -53,18 +46,7 @@ class Group:
 
 def units(paragraph: Paragraph) -> list[str]:
     """Split a paragraph into lines (bullets stay whole) and lines into sentences."""
-    out: list[str] = []
-    for line in paragraph.text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        if line.startswith("- "):
-            out.append(line)
-        elif out and out[-1].startswith("- ") and not TERMINAL.search(out[-1]):
-            out[-1] = f"{out[-1]} {line}"  # the rest of a list item the source wrapped onto a new line
-        else:
-            out.extend(s.strip() for s in SENTENCE_END.split(line) if s.strip())
-    return out
+    return split_units(paragraph.text)
 
 
 def score_unit(text: str, query_terms: dict[str, float], action_question: bool, settings: Settings) -> float:

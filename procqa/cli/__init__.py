@@ -4,6 +4,8 @@ procqa ingest ...          cli/ingest.py
 procqa ask / show ...      cli/ask.py
 procqa eval ...            cli/eval.py
 procqa feedback ...        cli/feedback.py
+procqa quiz ...            cli/quiz.py
+procqa coverage ...        cli/coverage.py
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from procqa.cli import ask, eval, feedback, ingest
+from procqa.cli import ask, coverage, eval, feedback, ingest, quiz
 from procqa.cli.common import fail
 from procqa.config import Settings
 
-GROUPS = (ingest, ask, eval, feedback)
+GROUPS = (ingest, ask, eval, feedback, quiz, coverage)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,7 +18,10 @@ def _source_line(c: Citation) -> str:
 
 
 def render_text(answer: Answer) -> str:
-    lines = [answer.text]
+    # Urgent help first: a "what do I do" answer opens with what each document says to do when a child
+    # is in immediate danger, and the numbers it prints for referring now.
+    lines = [u.text + "\n" for u in answer.urgent]
+    lines.append(answer.text)
     if answer.citations:
         lines += ["", "Sources:"] + [f"  [{c.n}] {_source_line(c)}" for c in answer.citations]
     if answer.related:

@@ -15,6 +15,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         stats = ingest(settings, [Path(p) for p in args.paths] or None)
     except IngestError as exc:
         return fail(f"{exc} (the previous index, if any, is unchanged)")
+    except OSError as exc:  # the new index could not be written (a full disk): the engine says which
+        return fail(str(exc))
     print(
         f"indexed {stats.paragraphs} paragraphs ({stats.embedded} embedded, {stats.reused} unchanged) "
         f"in {stats.seconds:.1f}s -> {stats.path}"

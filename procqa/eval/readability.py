@@ -68,3 +68,18 @@ def check(answer: Answer) -> Readability:
             if MID_THOUGHT.match(lines[0]) and not any(_norm(t).startswith(_norm(lines[0])) for t in cited):
                 counts["mid_thought"] += 1
     return Readability(**counts)
+
+
+def reading_ease(text: str) -> float:
+    """Flesch reading ease of plain text (60 and over reads as plain English): 206.835 - 1.015 x words
+    per sentence - 84.6 x syllables per word. Syllables come from pyphen's offline hyphenation
+    dictionary (hyphenation points + 1), which undercounts a little, so scores run slightly high."""
+    import pyphen
+
+    dictionary = pyphen.Pyphen(lang="en_GB")
+    sentences = [s for s in re.split(r"(?<=[.!?:])\s+|\n+", text) if re.search(r"[A-Za-z]", s)]
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
+    if not words:
+        return 0.0
+    syllables = sum(len(dictionary.positions(w)) + 1 for w in words)
+    return 206.835 - 1.015 * len(words) / max(1, len(sentences)) - 84.6 * syllables / len(words)

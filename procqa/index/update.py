@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fcntl
+import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +13,11 @@ from procqa.config import Settings
 from procqa.index import store
 from procqa.ingest.load import parse_document
 from procqa.ingest.manifest import info_for_file, load_manifest
-from procqa.records import Paragraph
+from procqa.records import DocumentInfo, Paragraph
+
+
+class IndexWriteError(OSError):
+    """The new index could not be written (a full disk, a file-size limit); the previous one stays live."""
 
 
 def update_index(
@@ -56,4 +62,34 @@ def _update(
         else:
             parsed = store.read_paragraphs(settings, doc.doc_id)
         paragraphs.extend(parsed)
-    return store.build(settings, docs, paragraphs, progress)
+    return _build(settings, docs, paragraphs, progress)
+
+
+def _build(
+    settings: Settings,
+    docs: list[DocumentInfo],
+    paragraphs: list[Paragraph],
+    progress: Callable[[str], None],
+) -> store.BuildStats:
+    """store.build, with a failed write (OSError, or Chroma's database error) made one clear message.
+
+    The half-written folder is removed at once, to give the space back; the live link was never moved."""
+    from chromadb.errors import ChromaError
+
+    try:
+        return store.build(settings, docs, paragraphs, progress)
+    except (OSError, ChromaError) as exc:
+        live = store.live_path(settings)
+        for folder in settings.data_dir.glob(f"index-*-{os.getpid()}"):
+            if folder.resolve() != live:
+                shutil.rmtree(folder, ignore_errors=True)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        disk = settings.data_dir.resolve()
+        while not os.path.ismount(disk):
+            disk = disk.parent
+        free = shutil.disk_usage(disk).free // 2**20
+        raise IndexWriteError(
+            f"cannot write the new index in {settings.data_dir} ({reason}); the disk holding it ({disk}, "
+            f"{free} MB free) may be full. The previous index is still live; free some space and run "
+            "`procqa ingest` again"
+        ) from exc

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
 
 from procqa.config import Settings
 from procqa.contents import CHAPTER_DEPTH, default_chapter, locate
-from procqa.engine import Engine, InContext, IndexMissing, QuestionError, live_index, open_engine
+from procqa.engine import Engine, InContext, QuestionError
 from procqa.feedback.store import CHOICES, db_path, record
 from procqa.records import (
     NOT_COVERED,
@@ -25,13 +26,16 @@ from procqa.records import (
     DocumentInfo,
     Paragraph,
     Section,
+    Urgent,
 )
-from procqa.web import escape_markdown, shorten
+from procqa.web import coverage_page, escape_markdown, question_log, quiz_page, shorten
 from procqa.web.links import SourceRef, paragraph_url, parse_source, source_params
+from procqa.web.loading import current_engine, get_warm_engine
+from procqa.web.record import record_html, record_text
 
 NOTICE = (
-    "procqa quotes the child-protection procedures; it does not replace your designated safeguarding "
-    "lead. **If a child is in immediate danger, call the police on 999.**"
+    "procqa quotes the child protection procedures. It does not replace your designated safeguarding "
+    "lead. **If a child is in danger now, call the police on 999.**"
 )
 EXAMPLES = (
     "One of my pupils has cuts on her arms and says she wants to die. What must I do?",
@@ -40,6 +44,11 @@ EXAMPLES = (
     "What should I do if an allegation is made against a member of staff?",
 )
 BOTH = "both"
+USER_AVATAR, ASSISTANT_AVATAR = "🧑", "📘"
+START_AGAIN = (
+    "Start again clears your questions and answers from this page and from the app's memory. Feedback you "
+    "gave stays in the feedback store on this computer, with the question unless you switched that off."
+)
 
 
 @dataclass
@@ -51,20 +60,7 @@ class Turn:
     answer: Answer | None = None
     error: str | None = None
     history: list[str] = field(default_factory=list)
-
-
-# --- loading (once per process; keyed by the live index folder so a re-ingest is picked up) ---
-
-
-@st.cache_resource(show_spinner=False)
-def get_engine(data_dir: str, index_path: str) -> Engine:
-    """One engine per live index folder: a re-ingest swaps the folder, and the next run opens it."""
-    return open_engine(Settings(data_dir=Path(data_dir)))
-
-
-@st.cache_resource(show_spinner="Loading the procedures and the language model…")
-def get_warm_engine(data_dir: str, index_path: str) -> Engine:
-    return get_engine(data_dir, index_path).warm()
+    asked: datetime = field(default_factory=datetime.now)
 
 
 # --- small renderers ---
@@ -170,30 +166,84 @@ def render_feedback(index: int, turn: Turn, settings: Settings) -> None:
             st.rerun()
 
 
+def render_urgent(urgent: Urgent) -> None:
+    """What the procedures say to do if a child is in immediate danger, and who to call now: first, in a
+    box of its own, quoted and cited like every other step."""
+    by_n = {c.n: c for c in urgent.citations}
+    lines, phase = [f"**{escape_markdown(urgent.heading)}**"], None
+    for step in urgent.steps:
+        if step.phase != phase:
+            lines.append(f"\n**{PHASE_LABELS[step.phase]}**\n")
+            phase = step.phase
+        links = " ".join(f"[{by_n[n].label}]({paragraph_url(by_n[n].paragraph)})" for n in step.citations)
+        first, *rest = step.text.splitlines()
+        lines.append("\n".join([f"- {first}"] + [f"  {line}" for line in rest]) + f" ({links})")
+    with st.container(border=True):
+        st.markdown("\n".join(lines))
+
+
+def render_record(index: int, turn: Turn) -> None:
+    """Save for my record: the question, the answer's steps and every paragraph quoted, to keep."""
+    answer = turn.answer
+    assert answer is not None
+    stamp = f"{turn.asked:%Y-%m-%d-%H%M}"
+    page, text = st.columns(2)
+    page.download_button(
+        "Save for my record (printable page)",
+        data=record_html(answer, turn.asked),
+        file_name=f"procqa-record-{stamp}.html",
+        mime="text/html",
+        key=f"record-html-{index}",
+    )
+    text.download_button(
+        "Save as text (to paste into a log)",
+        data=record_text(answer, turn.asked),
+        file_name=f"procqa-record-{stamp}.txt",
+        mime="text/plain",
+        key=f"record-text-{index}",
+    )
+
+
 def render_turn(index: int, turn: Turn, settings: Settings) -> None:
-    with st.chat_message("user"):
+    # Emoji avatars: the default icon avatars fail the contrast minimum (axe-core: color-contrast).
+    with st.chat_message("user", avatar=USER_AVATAR):
         # Escaped: a question is shown exactly as typed, never as markup.
         st.markdown(escape_markdown(shorten(turn.question, 500)))
-    with st.chat_message("assistant"):
+    with st.chat_message("assistant", avatar=ASSISTANT_AVATAR):
         if turn.error is not None:
             st.error(turn.error)
             return
         assert turn.answer is not None
+        for urgent in turn.answer.urgent:
+            render_urgent(urgent)
         if turn.answer.abstained:
             render_declined(turn.answer)
         else:
             render_answer(turn.answer)
+        render_record(index, turn)
         render_feedback(index, turn, settings)
 
 
 # --- views ---
 
 
+def start_again() -> None:
+    """Clear the conversation from the page and from the server's session state: on a shared computer
+    the next person must not see the last person's questions."""
+    for key in list(st.session_state):
+        if key in ("turns", "feedback_given") or str(key).startswith(("feedback-", "record-")):
+            del st.session_state[key]
+    st.query_params.clear()
+    st.rerun()
+
+
 def sidebar(docs: dict[str, DocumentInfo]) -> list[str]:
     """The choice of procedures (kept for the session) and settings; returns the chosen doc ids."""
     with st.sidebar:
         options = [*docs, BOTH] if len(docs) > 1 else list(docs)
-        choice = st.radio(
+        # A select box, not st.radio: Streamlit's radio group carries an ARIA attribute its role does
+        # not allow (axe-core: aria-allowed-attr, critical).
+        choice = st.selectbox(
             "Procedures",
             options,
             key="procedures",
@@ -201,12 +251,16 @@ def sidebar(docs: dict[str, DocumentInfo]) -> list[str]:
                 "Both, side by side" if d == BOTH else f"{docs[d].label} ({docs[d].edition})"
             ),
         )
-        st.toggle(
+        # A checkbox, not st.toggle: Streamlit's switch has no aria-checked (axe-core: aria-required-attr).
+        st.checkbox(
             "Keep question text with feedback",
             value=True,
             key="keep_question",
             help="When off, feedback is stored without the question (the question column is left empty).",
         )
+        if st.button("Start again", key="start_again", help=START_AGAIN):
+            start_again()
+        st.caption(START_AGAIN)
         st.markdown("**Browse the contents**")
         for doc in docs.values():
             if st.button(f"Contents of {doc.label}", key=f"contents-{doc.doc_id}"):
@@ -249,6 +303,7 @@ def chat_view(settings: Settings, index_path: str, docs: dict[str, DocumentInfo]
         turn.error = f"That question cannot be asked as typed: {exc}."
     turns.append(turn)
     render_turn(len(turns) - 1, turn, settings)
+    question_log.keep(settings, question, doc_ids, turn.answer)  # only when switched on in the sidebar
 
 
 def source_view(settings: Settings, engine: Engine, source: SourceRef) -> None:
@@ -329,25 +384,28 @@ def contents_browser(doc: DocumentInfo, engine: Engine, focus: Paragraph | None)
         st.markdown(p.text)
 
 
-def main() -> None:
-    st.set_page_config(page_title="procqa — child-protection procedures", layout="wide")
+def chat_page() -> None:
     st.title("procqa")
     st.info(NOTICE)
     settings = Settings()
-    index = live_index(settings)
-    try:
-        engine = get_engine(str(settings.data_dir), str(index)) if index is not None else None
-    except IndexMissing:  # the index vanished between the check above and opening it
-        engine = None
-    if engine is None or not engine.docs:
-        st.error(
-            f"There is no index in {settings.data_dir}. Build it first: run `procqa ingest` "
-            "(or `scripts/start.sh`, which builds it and starts the app)."
-        )
-        st.stop()
+    engine, index = current_engine(settings)
     doc_ids = sidebar(engine.docs)
+    question_log.controls(settings)
     source = parse_source(st.query_params.to_dict())
     if source is not None:
         source_view(settings, engine, source)
     else:
-        chat_view(settings, str(index), engine.docs, doc_ids)
+        chat_view(settings, index, engine.docs, doc_ids)
+
+
+def main() -> None:
+    st.set_page_config(page_title="procqa — child-protection procedures", layout="wide")
+    # One app, a page per kind of user: staff ask, trainers build quizzes. The chat stays at "/", so
+    # every citation URL ("?doc=...&ref=...") made before the quiz page existed still opens.
+    pages = [
+        st.Page(chat_page, title="Ask the procedures", default=True),
+        # A page file (it runs page() as a script) rather than a function, so AppTest can switch to it.
+        st.Page(Path(quiz_page.__file__), title="Build a quiz", url_path="quiz"),
+        st.Page(Path(coverage_page.__file__), title="Coverage for policy leads", url_path="coverage"),
+    ]
+    st.navigation(pages).run()

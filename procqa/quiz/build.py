@@ -1,0 +1,263 @@
+"""Build a quiz: pick the sections, write candidate items from their facts, check every item, and choose
+`n` that spread over the sections and the requested types without testing any fact twice.
+
+    quiz = build_quiz(engine, "set-2025", sections=["A 4"], n=20, types=("mcq", "gap"), seed=1)
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from procqa.engine import Engine
+from procqa.quiz import checks
+from procqa.quiz.compose import MAKES, Pool, make_item, make_match, match_groups
+from procqa.quiz.facts import Fact, facts_of, section_of
+from procqa.quiz.items import TYPES, Item, Quiz
+from procqa.records import Paragraph
+
+RETRIEVAL_DEPTH = 5  # the stem asked on its own document must find the cited paragraph this high
+TOPIC_SECTIONS = 4  # a --topic picks at most this many sections...
+TOPIC_DEPTH = 10  # ...from where its best paragraphs are
+
+
+class QuizError(ValueError):
+    """A request the procedures cannot satisfy; the message is one line for the user."""
+
+
+@dataclass
+class Candidates:
+    """Everything generated for one request, with what each check rejected."""
+
+    items: list[tuple[Item, tuple[Fact, ...]]]
+    rejected: Counter = field(default_factory=Counter)
+    generated_by_type: Counter = field(default_factory=Counter)
+
+
+def in_section(p: Paragraph, section: str) -> bool:
+    """A chapter or section ref covers its paragraphs: "A 4" covers "A 4.2.1" (not "A 40.1"), "3.8"
+    covers "3.8.5", "Glossary" covers the glossary entries, "Part A" covers the part."""
+    section = section.strip()
+    if p.ref == section or p.ref.startswith((section + ".", section + " ", section + ":")):
+        return True
+    return bool(p.heading) and p.heading[0].lower() == section.lower()
+
+
+def scope(engine: Engine, doc_id: str, sections: Sequence[str], topic: str | None) -> list[Paragraph]:
+    """The paragraphs a quiz may draw on."""
+    if doc_id not in engine.docs:
+        known = ", ".join(sorted(engine.docs))
+        raise QuizError(f"unknown document '{doc_id}'; the index holds: {known}")
+    paragraphs = engine.paragraphs(doc_id)
+    label = engine.docs[doc_id].label
+    chosen = list(sections)
+    for s in chosen:
+        if not any(in_section(p, s) for p in paragraphs):
+            raise QuizError(
+                f"{label} has no chapter or section '{s}' (refs look like 'A 4' or 'A 4.2' or '3.8')"
+            )
+    if topic:
+        if not topic.strip():
+            raise QuizError("the topic is empty")
+        answer = engine.ask(topic, [doc_id], k=10)
+        shown = {c.paragraph.pid: c.paragraph for c in answer.citations + answer.related + answer.hits}
+        counts = Counter(section_of(p) for p in list(shown.values())[:TOPIC_DEPTH])
+        # The sections the topic's paragraphs gather in: a section holding one stray match is not one.
+        top = max(counts.values(), default=0)
+        picked = [s for s, c in counts.most_common(TOPIC_SECTIONS) if c * 2 >= top]
+        if not picked:
+            raise QuizError(f"nothing in {label} matches the topic '{topic}'")
+        chosen += picked
+    if not chosen:
+        return paragraphs
+    return [p for p in paragraphs if any(in_section(p, s) for s in chosen)]
+
+
+def candidates(
+    engine: Engine, doc_id: str, paragraphs: Sequence[Paragraph], types: Sequence[str], seed: int
+) -> Candidates:
+    """Every candidate item the paragraphs support, after the text checks."""
+    doc = engine.docs[doc_id]
+    every_fact = [f for p in engine.paragraphs(doc_id) for f in facts_of(p)]
+    pool, ambiguity = Pool.of(every_fact, engine.paragraphs(doc_id)), checks.Ambiguity.of(every_fact)
+    rng = random.Random(seed)
+    wanted = set(paragraphs_id(paragraphs))
+    facts = [f for f in every_fact if (f.paragraph.ref, f.paragraph.para) in wanted]
+    made: list[tuple[Item, tuple[Fact, ...]]] = []
+    for fact in facts:
+        for kind in types:
+            if (
+                kind != "match"
+                and kind in MAKES[fact.fact]
+                and (item := make_item(kind, fact, pool, doc, rng))
+            ):
+                made.append((item, (fact,)))
+    if "match" in types:
+        made += [(make_match(group, doc), tuple(group)) for group in match_groups(facts, rng)]
+    out = Candidates([])
+    for item, from_facts in made:
+        out.generated_by_type[item.kind] += 1
+        failed = next((name for name, check in checks.TEXT_CHECKS.items() if not check(item)), None)
+        if failed is None and not ambiguity.unique(item, from_facts):
+            failed = "unique_answer"
+        if failed:
+            out.rejected[failed] += 1
+        else:
+            out.items.append((item, from_facts))
+    out.rejected.setdefault("generated", 0)
+    out.rejected["generated"] = len(made)
+    return out
+
+
+def paragraphs_id(paragraphs: Sequence[Paragraph]) -> list[tuple[str, int | None]]:
+    return [(p.ref, p.para) for p in paragraphs]
+
+
+def retrieves_source(engine: Engine, item: Item) -> bool:
+    """Asked of its own document, the stem (each prompt, for matching) finds its cited paragraph in
+    the top RETRIEVAL_DEPTH of what a reader is shown."""
+    asks = [item.stem] if item.kind != "match" else [prompt for prompt, _ in item.pairs]
+    for question, src in zip(asks, item.sources, strict=False):
+        answer = engine.ask(re.sub(r"_{3,}", " ", question), [src.doc_id], k=10)
+        shown = [c.paragraph.ref for c in answer.citations + answer.related + answer.hits]
+        if src.ref not in list(dict.fromkeys(shown))[:RETRIEVAL_DEPTH]:
+            return False
+    return True
+
+
+def choose(
+    engine: Engine,
+    found: Candidates,
+    n: int,
+    types: Sequence[str],
+    seed: int,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> list[Item]:
+    """n items spread round-robin over sections and types, one per fact, each passing retrieval."""
+    rng = random.Random(seed)
+    by_section: dict[str, dict[str, list[Item]]] = defaultdict(lambda: defaultdict(list))
+    for item, _ in found.items:
+        by_section[item.section][item.kind].append(item)
+    for kinds in by_section.values():
+        for items in kinds.values():
+            rng.shuffle(items)
+    sections = list(by_section)
+    rng.shuffle(sections)
+    chosen: list[Item] = []
+    keys: set[str] = set()
+    quotes: set[str] = set()  # one item per sentence: a second would give the first's answer away
+    next_type = 0  # the types take turns across the whole quiz, not within each section
+    while len(chosen) < n and any(any(k.values()) for k in by_section.values()):
+        for section in sections:
+            if len(chosen) >= n:
+                break
+            kinds = by_section[section]
+            rotation = [*types[next_type:], *types[:next_type]]
+            kind = next((t for t in rotation if kinds.get(t)), None)
+            if kind is None:
+                continue
+            next_type = (types.index(kind) + 1) % len(types)
+            item = kinds[kind].pop()
+            fact_keys = set(item.key.removeprefix("match:").split("|"))
+            if fact_keys & keys or {s.quote for s in item.sources} & quotes:
+                found.rejected["same_fact"] += 1
+                continue
+            if not retrieves_source(engine, item):
+                found.rejected["retrieves_source"] += 1
+                continue
+            keys |= fact_keys
+            quotes |= {s.quote for s in item.sources}
+            chosen.append(item)
+            progress(len(chosen), n)
+    return chosen
+
+
+def build_quiz(
+    engine: Engine,
+    doc_id: str,
+    sections: Sequence[str] = (),
+    topic: str | None = None,
+    n: int = 20,
+    types: Sequence[str] = TYPES,
+    seed: int = 0,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> Quiz:
+    """A checked quiz of exactly `n` items, or QuizError saying why the sections cannot give that many."""
+    unknown = [t for t in types if t not in TYPES]
+    if unknown or not types:
+        raise QuizError(
+            f"unknown question type {', '.join(unknown) or '(none)'}; choose from {', '.join(TYPES)}"
+        )
+    if n < 1:
+        raise QuizError("-n must be at least 1")
+    paragraphs = scope(engine, doc_id, sections, topic)
+    found = candidates(engine, doc_id, paragraphs, types, seed)
+    if len(found.items) < n:
+        raise QuizError(
+            f"these sections support only {len(found.items)} checked items of the chosen types; "
+            f"ask for fewer, or add sections or types"
+        )
+    chosen = choose(engine, found, n, types, seed, progress)
+    if len(chosen) < n:
+        raise QuizError(
+            f"only {len(chosen)} items pass every check in these sections; ask for at most {len(chosen)}, "
+            "or add sections or types"
+        )
+    doc = engine.docs[doc_id]
+    where = ("sections " + ", ".join(sections)) if sections else "every section"
+    where = f"topic '{topic}'" if topic and not sections else where
+    title = f"{doc.label} ({doc.edition}), {where}"
+    order = {s: i for i, s in enumerate(dict.fromkeys(section_of(p) for p in engine.paragraphs(doc_id)))}
+    chosen.sort(key=lambda i: (order.get(i.section, 0), i.kind))
+    return Quiz(
+        doc_id,
+        title,
+        tuple(chosen),
+        candidates=found.rejected["generated"],
+        rejected={k: v for k, v in found.rejected.items() if k != "generated"},
+        sections=tuple(sections),
+        sections_covered=len({i.section for i in chosen}),
+        seed=seed,
+        topic=topic or "",
+        types=tuple(types),
+    )
+
+
+def replace_item(engine: Engine, quiz: Quiz, index: int, attempt: int = 1) -> Quiz:
+    """The quiz with item `index` swapped for another checked item, from the same section when it has
+    one, testing nothing the quiz already tests (a trainer's "regenerate")."""
+    paragraphs = scope(engine, quiz.doc_id, quiz.sections, quiz.topic or None)
+    found = candidates(engine, quiz.doc_id, paragraphs, quiz.types, quiz.seed + attempt)
+    old = quiz.items[index]
+    taken = {k for i in quiz.items for k in i.key.removeprefix("match:").split("|")}
+    quotes = {s.quote for i in quiz.items for s in i.sources}
+    pool = [
+        item
+        for item, _ in found.items
+        if not set(item.key.removeprefix("match:").split("|")) & taken
+        and not {s.quote for s in item.sources} & quotes
+    ]
+    random.Random(quiz.seed + attempt).shuffle(pool)
+    pool.sort(key=lambda i: (i.section != old.section, i.kind != old.kind))
+    for item in pool:
+        if retrieves_source(engine, item):
+            return replace(quiz, items=quiz.items[:index] + (item,) + quiz.items[index + 1 :])
+    raise QuizError("no other checked item is left in these sections")
+
+
+def section_choices(engine: Engine, doc_id: str) -> list[tuple[str, str]]:
+    """(ref, label) of every chapter and section, in document order, for a trainer to pick from:
+    ("A 4", "A 4 · 4. Child Protection Conferences"), ("A 4.1", "A 4.1 · 4.1 Initial ..."), ..."""
+    choices: dict[str, str] = {}
+    for p in engine.paragraphs(doc_id):
+        section = section_of(p)
+        chapter = section.rsplit(".", 1)[0]
+        if chapter != section and chapter not in choices and len(p.heading) > 1:
+            choices[chapter] = f"{chapter} · {p.heading[1]}"
+        if section not in choices:
+            title = p.heading[2] if len(p.heading) > 2 else (p.heading[-1] if p.heading else section)
+            choices[section] = f"{section} · {title}"
+    return list(choices.items())

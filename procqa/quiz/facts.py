@@ -1,0 +1,124 @@
+"""The facts of one document a quiz can test, each tied to the sentence and paragraph that state it.
+
+A fact is a value (a timescale, an age, a role, a term, the "not" of a prohibition) at a known place in a
+sentence the procedures print, so an item can gap it, swap it for a distractor or ask for it, and its
+checks can find it again in the paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from procqa.facts import ages, definitions, roles, timescales
+from procqa.facts.sentences import ANAPHORA, split_units
+from procqa.records import Paragraph
+
+# A sentence an item can quote: long enough to say something, short enough to read in a quiz.
+MIN_WORDS, MAX_WORDS = 8, 45
+# Only a duty's "not" makes a fair false statement when dropped ("should not ask" -> "should ask");
+# "do not wish" in a condition does not.
+PROHIBITION = re.compile(r"\b(?:must|should|shall|will)\s+(?P<not>not|never)\b", re.IGNORECASE)
+# A duty stated positively; denying it ("must" -> "must not") makes a false statement.
+# Not before a negative word ("should have no other role" denied reads "should not have no ...").
+OBLIGATION = re.compile(
+    r"\b(?P<modal>must|should)\b(?!\s+(?:not|never|also|only|always)\b)(?!(?:\s+\w+){0,3}\s+(?:no|not|never|nothing|neither|nor)\b)"
+)
+FIRST_PERSON = re.compile(r"\b(?:I|we|our|us)\b")
+SECTION = re.compile(r"^((?:[A-Z]\d? )?\d+(?:\.\d+)?)")
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset({
+    "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "by", "be", "is", "are", "was",
+    "were", "with", "as", "at", "that", "this", "it", "its", "from", "their", "they", "there", "which",
+    "who", "whom", "what", "when", "where", "must", "should", "will", "shall", "can", "may", "not",
+    "no", "any", "all", "each", "every",
+})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Fact:
+    fact: str  # timescale | age | role | definition | dont
+    paragraph: Paragraph
+    sentence: str  # the unit as printed (the quote)
+    value: str  # the answer as printed
+    norm: str  # the value normalised, to tell two answers apart
+    start: int = -1  # where `value` sits in `sentence`; -1 when it is not gapped (definitions)
+    end: int = -1
+    prompt: str = ""  # definitions: the defining words; roles: what the role does
+
+    @property
+    def gapped(self) -> str:
+        return f"{self.sentence[: self.start]}_____{self.sentence[self.end :]}" if self.start >= 0 else ""
+
+    @property
+    def context(self) -> frozenset[str]:
+        """The sentence's content words without the value: two facts with the same context and
+        different values make a stem ambiguous."""
+        rest = (
+            self.sentence[: self.start] + " " + self.sentence[self.end :] if self.start >= 0 else self.prompt
+        )
+        return frozenset(w for w in _WORD.findall(rest.lower()) if w not in _STOP)
+
+    @property
+    def key(self) -> str:
+        """What the fact tests: one item per key in a quiz."""
+        return f"{self.fact}:{self.norm}:{' '.join(sorted(self.context))[:200]}"
+
+
+def section_of(p: Paragraph) -> str:
+    """The section a paragraph belongs to, as a ref: "A 1.6", "3.8", "Glossary"."""
+    m = SECTION.match(p.ref)
+    return m.group(1) if m else p.ref.split(":")[0].split()[0]
+
+
+def quotable(sentence: str) -> bool:
+    """A whole sentence that stands on its own: capitalised, ended, not a list item, no "This ..."."""
+    words = sentence.split()
+    return (
+        MIN_WORDS <= len(words) <= MAX_WORDS
+        and sentence[0].isupper()
+        and sentence.endswith(".")
+        and not sentence.startswith("- ")
+        and not ANAPHORA.match(sentence)
+        and sentence.count("(") == sentence.count(")")
+        and sentence.count("“") == sentence.count("”")
+        and "•" not in sentence
+        and not FIRST_PERSON.search(sentence)  # a preface's "I am pleased ..." states no procedure
+    )
+
+
+def facts_of(p: Paragraph) -> list[Fact]:
+    """Every testable fact a paragraph states."""
+    found: list[Fact] = []
+    if (d := definitions.glossary_definition(p)) is not None:
+        found.append(Fact("definition", p, d.quote, d.term, d.term.lower(), prompt=d.definition))
+    for s in split_units(p.text):
+        if not quotable(s):
+            continue
+        for t in timescales.find_timescales(s):
+            found.append(Fact("timescale", p, s, t.text, t.normalised, t.start, t.end))
+        for a in ages.find_ages(s):
+            found.append(Fact("age", p, s, a.text, str(a.years), a.start, a.end))
+        if (duty := roles.duty(s)) is not None:
+            end = duty.start + len(duty.role)
+            found.append(Fact("role", p, s, duty.role, duty.role.lower(), duty.start, end, prompt=duty.rest))
+        # (dropping the "not" of "should not be subordinate to nor subsumed" would garble it)
+        if (m := PROHIBITION.search(s)) is not None and not re.search(r"\bnor\b", s[m.end() :]):
+            found.append(
+                Fact("dont", p, s, m.group("not"), m.group("not").lower(), m.start("not"), m.end("not"))
+            )
+        elif (m := OBLIGATION.search(s)) is not None and " if " not in s.lower():
+            found.append(
+                Fact("duty", p, s, m.group("modal"), m.group("modal"), m.start("modal"), m.end("modal"))
+            )
+        subject = roles.duty(s)
+        for mention in roles.mentions(s):
+            if subject is None or mention.start != subject.start:  # the subject is asked "Who ...?" below
+                found.append(
+                    Fact("role", p, s, mention.role, mention.role.lower(), mention.start, mention.end)
+                )
+        if (
+            d := definitions.sentence_definition(s)
+        ) is not None and d.term.lower() not in d.definition.lower():
+            found.append(Fact("definition", p, s, d.term, d.term.lower(), prompt=d.definition))
+    return found

@@ -1,0 +1,92 @@
+"""Exact tests of the fact finders the quiz and coverage read the procedures through."""
+
+from __future__ import annotations
+
+import pytest
+
+from procqa.facts.ages import find_ages
+from procqa.facts.definitions import glossary_definition, sentence_definition
+from procqa.facts.roles import duty, mentions, role_name
+from procqa.facts.sentences import split_units
+from procqa.facts.timescales import find_timescales
+from procqa.records import Paragraph
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("within one working day of the referral", ["1 working day"]),
+        ("three working days", ["3 working days"]),
+        ("72 hours", ["72 hours"]),
+        ("10 days", ["10 days"]),
+        ("monthly but no more than 6 weekly", ["every 1 month", "every 6 weeks"]),
+        ("every six weeks", ["every 6 weeks"]),
+        ("a six-weekly review", ["every 6 weeks"]),
+        ("reviewed within three (3) months", ["3 months"]),
+        ("within 15 working days of the strategy discussion", ["15 working days"]),
+        ("fortnightly", ["every 2 weeks"]),
+        ("staff available 24 hours a day", ["24 hours"]),
+        ("children under 18 years of age", []),
+        ("a 15 year old girl", []),
+        ("aged 16 years", []),
+        ("someone who is 18 years or over", []),
+    ],
+)
+def test_timescales_are_found_and_normalised(text, expected):
+    assert [t.normalised for t in find_timescales(text)] == expected
+
+
+def test_timescale_marks_deadlines_and_keeps_its_place():
+    text = "The conference must be held within 15 working days."
+    (t,) = find_timescales(text)
+    assert t.limit and not t.recurring and text[t.start : t.end] == "15 working days"
+    assert t.hours == 15 * 24
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("a child under the age of 13", [13]),
+        ("a young person aged 16 or 17", [16]),
+        ("has reached 16 years of age", [16]),
+        ("children under sixteen", [16]),
+        ("one of 5 options", []),
+        ("within 48 hours", []),
+        ("under one or more of the categories", []),
+    ],
+)
+def test_ages(text, years):
+    assert [a.years for a in find_ages(text)] == years
+
+
+def test_duty_finds_role_and_what_it_must_do():
+    d = duty("The conference chair must ensure that parents are invited.")
+    assert d is not None and d.role == "conference chair"
+    assert d.rest == "must ensure that parents are invited."
+    assert duty("The plan must be reviewed.") is None  # a plan is not a role
+    assert role_name("the relevant team manager") == "team manager"
+    assert duty("The most appropriate professional will offer support.") is None  # a description
+    assert [m.role for m in mentions("ask the use of an advocate and the designated safeguarding lead")] == [
+        "advocate",
+        "designated safeguarding lead",
+    ]
+
+
+def test_definitions():
+    text = "Core group: The group of professionals who work with the family."
+    g = Paragraph("d", "Glossary: Core group", text, kind="glossary")
+    d = glossary_definition(g)
+    assert d is not None and d.term == "Core group" and d.definition.startswith("The group of professionals")
+    s = sentence_definition("Significant harm means the threshold that justifies compulsory intervention.")
+    assert s is not None and s.term == "Significant harm"
+    assert sentence_definition("If a child communicates by means other than speech, get help.") is None
+
+
+def test_units_keep_list_items_whole_and_split_sentences():
+    text = "Staff must act. They must record it.\n- ask open questions\n  and listen\n- do not promise"
+    assert split_units(text) == [
+        "Staff must act.",
+        "They must record it.",
+        "- ask open questions and listen",
+        "- do not promise",
+    ]
