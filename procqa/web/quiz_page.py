@@ -137,7 +137,7 @@ def request_form(engine: Engine) -> None:
 def review(engine: Engine, quiz: Quiz) -> None:
     rejected = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in quiz.rejected.items() if v) or "none"
     st.success(
-        f"{len(quiz.items)} questions from {quiz.sections_covered} sections of {quiz.title}. "
+        f"{len(quiz.items)} questions from {len({i.section for i in quiz.items})} sections of {quiz.title}. "
         f"{quiz.candidates} candidates were written; the checks rejected: {rejected}."
     )
     for index, item in enumerate(quiz.items):
