@@ -73,6 +73,12 @@ class Settings:
     bm25_weight: float = 0.3  # weight of the keyword ranking in fusion, dense is 1.0 (dev)
 
     pathway_pool: int = 15  # paragraphs taken as the pathway of a document that declares none
+    # Threads torch uses to encode one question. One: a question is a few words, and with the default
+    # (one per core) each encode spins every core, so concurrent sessions fight over them; on this
+    # 2-core machine one thread cut the CPU per question from 0.19 s to 0.04 s. Ingest (a batch of
+    # thousands of passages) uses one per core: ingest_threads 0.
+    query_threads: int = 1
+    ingest_threads: int = 0
     pathway_paragraphs: int = 2  # of those, how many an action answer quotes (dev)
 
     # --- answer selection ---

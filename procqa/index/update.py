@@ -11,6 +11,7 @@ from pathlib import Path
 
 from procqa.config import Settings
 from procqa.index import store
+from procqa.index.embedder import use_threads
 from procqa.ingest.load import parse_document
 from procqa.ingest.manifest import info_for_file, load_manifest
 from procqa.records import DocumentInfo, Paragraph
@@ -30,6 +31,7 @@ def update_index(
 
     One ingest at a time per data folder: a second waits for the first (a lock file), then reads the
     index the first left, so neither document is lost."""
+    use_threads(settings.ingest_threads)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.data_dir / ".ingest.lock", "w") as lock:
         try:

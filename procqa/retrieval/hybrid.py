@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from procqa.config import Settings
-from procqa.index.embedder import embed
+from procqa.index.embedder import embed, use_threads
 from procqa.index.store import OpenIndex, cosine_from_llama_similarity
 from procqa.index.tokens import tokenize
 from procqa.records import Hit, Paragraph
@@ -110,6 +110,7 @@ class Retriever:
 
     @classmethod
     def open(cls, index: OpenIndex, settings: Settings) -> Retriever:
+        use_threads(settings.query_threads)
         paragraphs = index.paragraphs
         tokens = [tokenize(" ".join(p.heading[-2:]) + " " + p.text) for p in paragraphs]
         df: Counter[str] = Counter()
