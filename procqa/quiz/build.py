@@ -84,8 +84,8 @@ def candidates(
     every_fact = [f for p in engine.paragraphs(doc_id) for f in facts_of(p)]
     pool, ambiguity = Pool.of(every_fact, engine.paragraphs(doc_id)), checks.Ambiguity.of(every_fact)
     rng = random.Random(seed)
-    wanted = set(paragraphs_id(paragraphs))
-    facts = [f for f in every_fact if (f.paragraph.ref, f.paragraph.para) in wanted]
+    wanted = set(paragraphs)
+    facts = [f for f in every_fact if f.paragraph in wanted]
     made: list[tuple[Item, tuple[Fact, ...]]] = []
     for fact in facts:
         for kind in types:
@@ -107,13 +107,12 @@ def candidates(
             out.rejected[failed] += 1
         else:
             out.items.append((item, from_facts))
-    out.rejected.setdefault("generated", 0)
-    out.rejected["generated"] = len(made)
     return out
 
 
-def paragraphs_id(paragraphs: Sequence[Paragraph]) -> list[tuple[str, int | None]]:
-    return [(p.ref, p.para) for p in paragraphs]
+def tested(item: Item) -> set[str]:
+    """The facts an item tests (a matching item tests one per pair): no two items of a quiz share one."""
+    return set(item.key.removeprefix("match:").split("|"))
 
 
 def retrieves_source(engine: Engine, item: Item) -> bool:
@@ -161,7 +160,7 @@ def choose(
                 continue
             next_type = (types.index(kind) + 1) % len(types)
             item = kinds[kind].pop()
-            fact_keys = set(item.key.removeprefix("match:").split("|"))
+            fact_keys = tested(item)
             if fact_keys & keys or {s.quote for s in item.sources} & quotes:
                 found.rejected["same_fact"] += 1
                 continue
@@ -216,8 +215,8 @@ def build_quiz(
         doc_id,
         title,
         tuple(chosen),
-        candidates=found.rejected["generated"],
-        rejected={k: v for k, v in found.rejected.items() if k != "generated"},
+        candidates=sum(found.generated_by_type.values()),
+        rejected=dict(found.rejected),
         sections=tuple(sections),
         sections_covered=len({i.section for i in chosen}),
         seed=seed,
@@ -232,13 +231,12 @@ def replace_item(engine: Engine, quiz: Quiz, index: int, attempt: int = 1) -> Qu
     paragraphs = scope(engine, quiz.doc_id, quiz.sections, quiz.topic or None)
     found = candidates(engine, quiz.doc_id, paragraphs, quiz.types, quiz.seed + attempt)
     old = quiz.items[index]
-    taken = {k for i in quiz.items for k in i.key.removeprefix("match:").split("|")}
+    taken = {k for i in quiz.items for k in tested(i)}
     quotes = {s.quote for i in quiz.items for s in i.sources}
     pool = [
         item
         for item, _ in found.items
-        if not set(item.key.removeprefix("match:").split("|")) & taken
-        and not {s.quote for s in item.sources} & quotes
+        if not tested(item) & taken and not {s.quote for s in item.sources} & quotes
     ]
     random.Random(quiz.seed + attempt).shuffle(pool)
     pool.sort(key=lambda i: (i.section != old.section, i.kind != old.kind))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from procqa.facts import ages, definitions, roles, timescales
 from procqa.facts.sentences import ANAPHORA, split_units
@@ -50,7 +51,7 @@ class Fact:
     def gapped(self) -> str:
         return f"{self.sentence[: self.start]}_____{self.sentence[self.end :]}" if self.start >= 0 else ""
 
-    @property
+    @cached_property  # compared against every fact of its kind by the ambiguity check: work it out once
     def context(self) -> frozenset[str]:
         """The sentence's content words without the value: two facts with the same context and
         different values make a stem ambiguous."""

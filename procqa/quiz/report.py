@@ -91,7 +91,7 @@ def quiz_report(
         engine.docs[doc_id].label,
         dict(found.generated_by_type),
         dict(passed),
-        {k: v for k, v in found.rejected.items() if k != "generated"},
+        dict(found.rejected),
         dict(sampled),
         dict(retrieved),
         len({section_of(p) for p in paragraphs}),

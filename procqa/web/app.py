@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -190,14 +191,15 @@ def render_record(index: int, turn: Turn) -> None:
     page, text = st.columns(2)
     page.download_button(
         "Save for my record (printable page)",
-        data=record_html(answer, turn.asked),
+        # Built when clicked: every rerun redraws every turn, and most records are never saved.
+        data=partial(record_html, answer, turn.asked),
         file_name=f"procqa-record-{stamp}.html",
         mime="text/html",
         key=f"record-html-{index}",
     )
     text.download_button(
         "Save as text (to paste into a log)",
-        data=record_text(answer, turn.asked),
+        data=partial(record_text, answer, turn.asked),
         file_name=f"procqa-record-{stamp}.txt",
         mime="text/plain",
         key=f"record-text-{index}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -168,7 +169,8 @@ def review(engine: Engine, quiz: Quiz) -> None:
     for column, fmt in zip(columns, FORMATS, strict=True):
         column.download_button(
             FORMAT_NAMES[fmt],
-            data=export_bytes(quiz, fmt),
+            # Built when clicked, not on every rerun of the page (five formats, one an Anki zip).
+            data=partial(export_bytes, quiz, fmt),
             file_name=f"quiz-{quiz.doc_id}{FORMATS[fmt]}",
             mime=MIME[fmt],
             key=f"download-{fmt}",
