@@ -218,9 +218,19 @@ def _wait_for_page(browser, seconds: float = 120) -> None:
 
 
 def _click(browser, element) -> None:
-    """Scroll an element clear of the chat box pinned to the bottom of the page, then click it."""
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
+    """Scroll an element clear of the chat box pinned to the bottom of the page, then click it. While an
+    answer is still being laid out the page can shift under the pointer: scroll again and retry."""
+    from selenium.common.exceptions import ElementClickInterceptedException
+
+    for attempt in range(5):
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        try:
+            element.click()
+            return
+        except ElementClickInterceptedException:
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
 
 
 def _ask(browser, question: str, seconds: float = 180, whole: bool = True):
