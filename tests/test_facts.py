@@ -8,6 +8,7 @@ from procqa.facts.ages import find_ages
 from procqa.facts.definitions import glossary_definition, sentence_definition
 from procqa.facts.roles import duty, mentions, role_name
 from procqa.facts.sentences import split_units
+from procqa.facts.statutes import find_statutes
 from procqa.facts.timescales import find_timescales
 from procqa.records import Paragraph
 
@@ -90,3 +91,26 @@ def test_units_keep_list_items_whole_and_split_sentences():
         "- ask open questions and listen",
         "- do not promise",
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Under section 47 of the Children Act 1989 we ask.", [("section 47", "children act 1989")]),
+        ("Section 17(10) of the Children Act 1989 states that:", [("Section 17", "children act 1989")]),
+        # The Act named once elsewhere in the sentence is the section's Act.
+        ("The Children's Act 1989 gives section 20 and section 31.", [("section 20", "children act 1989"),
+                                                                      ("section 31", "children act 1989")]),
+        ("Section 11 requires a range of agencies to make arrangements.", []),  # which Act?
+        ("Sections 16-23 of the Children and Social Work Act 2017 set out the duties.", []),  # a range
+        ("See section 4.3 of this chapter and the Children Act 1989.", []),  # the document's own section
+        ("Read section 31. Then section 16 – 23 of the Children Act 1989.",
+         [("section 31", "children act 1989")]),
+        ("Section 10 of the Children Act 2004 and section 175 of the Education Act 2002 apply.",
+         [("Section 10", "children act 2004"), ("section 175", "education act 2002")]),
+    ],
+)  # fmt: skip
+def test_statute_sections_name_their_act(sentence, expected):
+    found = find_statutes(sentence)
+    assert [(s.text, s.act) for s in found] == expected
+    assert all(sentence[s.start : s.end] == s.text for s in found)

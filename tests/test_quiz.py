@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from procqa.facts.timescales import find_timescales
 from procqa.quiz import checks
 from procqa.quiz.build import build_quiz, in_section, replace_item, retrieves_source
 from procqa.quiz.export import FORMATS
-from procqa.quiz.facts import quotable
+from procqa.quiz.facts import QUOTE_JOIN, list_facts, quotable
 from procqa.quiz.items import TYPES
 from procqa.records import Paragraph
 
@@ -74,6 +75,10 @@ def test_distractors_are_of_the_answers_kind(quizzes, name):
             assert all(find_timescales(o) for o in item.options), item.options
         if item.fact == "age":
             assert all(re.fullmatch(r"\d+|[a-z]+", o) for o in item.options), item.options
+        if item.fact == "law":
+            assert all(re.fullmatch(r"section \d+[A-Z]?", o) for o in item.options), item.options
+        if item.fact == "listed":  # items of other lists, none stated in the cited paragraph
+            assert not any(o.lower() in item.source.text.lower() for o in item.options if o != item.answer)
 
 
 def test_same_seed_same_quiz_other_seed_other_quiz(engine, quizzes):
@@ -150,12 +155,46 @@ def test_section_refs_cover_their_paragraphs_only():
 
 
 def test_a_stem_too_short_to_be_a_question_is_not_well_formed(quizzes):
-    from dataclasses import replace
-
     item = next(i for i in quizzes["set"].items if i.kind == "mcq")
     assert checks.well_formed(item)
     assert not checks.well_formed(replace(item, stem="Who ?"))
     assert not checks.well_formed(replace(item, stem=item.stem + " The following:"))
+
+
+def test_list_items_are_facts_under_a_lead_in_that_names_the_list():
+    text = (
+        "Community circumstances which can foster the emergence of gangs include:\n"
+        "- Areas with a high level of social and economic exclusion;\n"
+        "- o Lack of access to pro-social activities, and\n"
+        "- See Part A section 1.3.13 for more information.\n"
+        "- Family members involved in gang activity and criminality."
+    )
+    facts = list_facts(Paragraph("d", "B 1.1", text))
+    assert [f.value for f in facts] == [
+        "Areas with a high level of social and economic exclusion",
+        "Lack of access to pro-social activities",  # the PDF's "o" glyph and the joining "and" dropped
+        "Family members involved in gang activity and criminality",
+    ]  # the pointer is not an item
+    lead = "Community circumstances which can foster the emergence of gangs include:"
+    assert all(f.prompt == lead[:-1] and f.sentence.startswith(lead + QUOTE_JOIN) for f in facts)
+    # Half a clause, a pointing lead-in, or two bullets: no list to quiz.
+    for lead in ("If the referring staff member:", "The following should always be applied:"):
+        assert not list_facts(Paragraph("d", "B 1.1", lead + "\n- one item here\n- two items here\n- three"))
+    assert not list_facts(Paragraph("d", "B 1.1", text.split("\n- See")[0]))
+    concerned = "If a professional is concerned about a child, the professional should:\n" + "\n".join(
+        ["- Consult their safeguarding lead", "- Make a referral to social care", "- Record the concern"]
+    )
+    assert len(list_facts(Paragraph("d", "B 1.1", concerned))) == 3
+
+
+def test_a_list_item_true_false_is_checked_against_the_list(quizzes):
+    item = next(
+        (i for q in quizzes.values() for i in q.items if i.fact == "listed" and i.kind == "truefalse"), None
+    )
+    assert item is not None, "no list item in the quizzes"
+    assert checks.answer_in_source(item)
+    flipped = replace(item, answer="False" if item.answer == "True" else "True")
+    assert not checks.answer_in_source(flipped)
 
 
 def test_quotable_sentences_stand_on_their_own():

@@ -3,6 +3,7 @@
 procqa quiz --doc set-2025 --section "A 4" -n 20 --types mcq,gap --format gift --out a4.gift
 procqa quiz --doc wales-2008 --topic "strategy discussion" --format moodle-xml --out strategy.xml
 procqa quiz --doc set-2025 --report [--out report.md]      every section: candidates, rejections, reach
+procqa quiz --doc set-2025 --report --chapters             ... and which chapters give a 20-item quiz
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def cmd_quiz(args: argparse.Namespace, settings: Settings) -> int:
         return fail(str(exc))
     try:
         if args.report:
-            report = quiz_report(engine, args.doc, _types(args.types), args.seed)
+            report = quiz_report(engine, args.doc, _types(args.types), args.seed, chapters=args.chapters)
             text = report.markdown()
             if args.out:
                 Path(args.out).write_text(text, encoding="utf-8")
@@ -70,6 +71,11 @@ def register(subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="the same seed gives the same quiz")
     p.add_argument("--format", help="gift, moodle-xml, csv, anki or html")
     p.add_argument("--out", help="file to write (the report: markdown, stdout unless given)")
+    p.add_argument(
+        "--chapters",
+        action="store_true",
+        help="with --report: build a 20-item quiz on each chapter and list those that fall short (minutes)",
+    )
     p.add_argument(
         "--report", action="store_true", help="report candidates and rejections for the whole document"
     )

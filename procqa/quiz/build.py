@@ -15,13 +15,16 @@ from dataclasses import dataclass, field, replace
 from procqa.engine import Engine
 from procqa.quiz import checks
 from procqa.quiz.compose import MAKES, Pool, make_item, make_match, match_groups
-from procqa.quiz.facts import Fact, facts_of, section_of
+from procqa.quiz.facts import QUOTE_JOIN, Fact, facts_of, section_of
 from procqa.quiz.items import TYPES, Item, Quiz
 from procqa.records import Paragraph
 
 RETRIEVAL_DEPTH = 5  # the stem asked on its own document must find the cited paragraph this high
 TOPIC_SECTIONS = 4  # a --topic picks at most this many sections...
 TOPIC_DEPTH = 10  # ...from where its best paragraphs are
+# Items drawn from one list: two (say an MCQ and a true/false on different items) test the list; more
+# would fill a short chapter's quiz with one list.
+PER_LIST = 2
 
 
 class QuizError(ValueError):
@@ -115,6 +118,44 @@ def tested(item: Item) -> set[str]:
     return set(item.key.removeprefix("match:").split("|"))
 
 
+@dataclass
+class Taken:
+    """What a quiz's items already test and quote, so the next item adds something new."""
+
+    keys: set[str] = field(default_factory=set)
+    quotes: set[str] = field(default_factory=set)  # one item per sentence: a second gives the first away
+    stems: set[str] = field(default_factory=set)
+    lists: Counter = field(default_factory=Counter)  # items drawn from each list (its lead-in)
+
+    def admits(self, item: Item) -> bool:
+        return not (
+            tested(item) & self.keys
+            or {s.quote for s in item.sources} & self.quotes
+            or item.stem in self.stems
+            or any(self.lists[lead] >= PER_LIST for lead in _leads(item))
+        )
+
+    def add(self, item: Item) -> None:
+        self.keys |= tested(item)
+        self.quotes |= {s.quote for s in item.sources}
+        self.stems.add(item.stem)
+        self.lists.update(_leads(item))
+
+    @classmethod
+    def of(cls, items: Sequence[Item]) -> Taken:
+        taken = cls()
+        for item in items:
+            taken.add(item)
+        return taken
+
+
+def _leads(item: Item) -> list[str]:
+    """The lists (source ref and lead-in) a list item draws on."""
+    if item.fact != "listed":
+        return []
+    return [f"{s.ref}|{s.quote.split(QUOTE_JOIN)[0]}" for s in item.sources]
+
+
 def retrieves_source(engine: Engine, item: Item) -> bool:
     """Asked of its own document, the stem (each prompt, for matching) finds its cited paragraph in
     the top RETRIEVAL_DEPTH of what a reader is shown."""
@@ -146,8 +187,7 @@ def choose(
     sections = list(by_section)
     rng.shuffle(sections)
     chosen: list[Item] = []
-    keys: set[str] = set()
-    quotes: set[str] = set()  # one item per sentence: a second would give the first's answer away
+    taken = Taken()
     next_type = 0  # the types take turns across the whole quiz, not within each section
     while len(chosen) < n and any(any(k.values()) for k in by_section.values()):
         for section in sections:
@@ -160,15 +200,13 @@ def choose(
                 continue
             next_type = (types.index(kind) + 1) % len(types)
             item = kinds[kind].pop()
-            fact_keys = tested(item)
-            if fact_keys & keys or {s.quote for s in item.sources} & quotes:
+            if not taken.admits(item):
                 found.rejected["same_fact"] += 1
                 continue
             if not retrieves_source(engine, item):
                 found.rejected["retrieves_source"] += 1
                 continue
-            keys |= fact_keys
-            quotes |= {s.quote for s in item.sources}
+            taken.add(item)
             chosen.append(item)
             progress(len(chosen), n)
     return chosen
@@ -231,13 +269,8 @@ def replace_item(engine: Engine, quiz: Quiz, index: int, attempt: int = 1) -> Qu
     paragraphs = scope(engine, quiz.doc_id, quiz.sections, quiz.topic or None)
     found = candidates(engine, quiz.doc_id, paragraphs, quiz.types, quiz.seed + attempt)
     old = quiz.items[index]
-    taken = {k for i in quiz.items for k in tested(i)}
-    quotes = {s.quote for i in quiz.items for s in i.sources}
-    pool = [
-        item
-        for item, _ in found.items
-        if not tested(item) & taken and not {s.quote for s in item.sources} & quotes
-    ]
+    taken = Taken.of(quiz.items)
+    pool = [item for item, _ in found.items if taken.admits(item)]
     random.Random(quiz.seed + attempt).shuffle(pool)
     pool.sort(key=lambda i: (i.section != old.section, i.kind != old.kind))
     for item in pool:

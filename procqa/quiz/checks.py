@@ -9,15 +9,18 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from procqa.quiz.compose import GAP
-from procqa.quiz.facts import Fact
+from procqa.quiz.compose import GAP, overlaps
+from procqa.quiz.facts import QUOTE_JOIN, Fact, section_of
 from procqa.quiz.items import Item
 
 # Similar enough that two sentences state the same duty (content-word Jaccard).
 SAME_CONTEXT = 0.6
 MIN_STEM_WORDS, MAX_STEM_WORDS = 4, 70
+
+
+LISTED = re.compile(r"procedures list “(.+?)” under “")
 
 
 def _norm(text: str) -> str:
@@ -30,9 +33,13 @@ def _occurs(needle: str, haystack: str) -> bool:
 
 
 def answer_in_source(item: Item) -> bool:
-    """The quote is the paragraph's own sentence, and the right answer is in it."""
-    if not all(_occurs(s.quote, s.text) for s in item.sources):
+    """The quote is the paragraph's own sentence (a list's quote: its lead-in … the item), and the
+    right answer is in it."""
+    if not all(_occurs(part, s.text) for s in item.sources for part in s.quote.split(QUOTE_JOIN)):
         return False
+    if item.kind == "truefalse" and item.fact == "listed":
+        named = LISTED.search(item.stem)  # the statement names an item: listed there, or not
+        return named is not None and _occurs(named.group(1), item.source.text) == (item.answer == "True")
     if item.kind == "match":
         return all(_occurs(answer, s.quote) for (_, answer), s in zip(item.pairs, item.sources, strict=True))
     if item.kind == "truefalse":
@@ -66,18 +73,26 @@ class Ambiguity:
     """The document's facts by kind, to find a stem that has a different right answer elsewhere."""
 
     by_kind: dict[str, list[Fact]]
+    listed: dict[str, list[Fact]] = field(default_factory=dict)  # list items by their norm
 
     @classmethod
     def of(cls, facts: Iterable[Fact]) -> Ambiguity:
         by: dict[str, list[Fact]] = defaultdict(list)
+        listed: dict[str, list[Fact]] = defaultdict(list)
         for f in facts:
             by[f.fact].append(f)
-        return cls(dict(by))
+            if f.fact == "listed":
+                listed[f.norm].append(f)
+        return cls(dict(by), dict(listed))
 
     def unique(self, item: Item, facts: Sequence[Fact]) -> bool:
         """No other sentence of the document says nearly the same thing with a different value
         (15 working days for one meeting, 10 for another: the stem must name which)."""
         for fact in facts:
+            if fact.fact == "listed":  # its siblings are right too, but not offered: the options must not be
+                if not self._options_unlisted(item, fact):
+                    return False
+                continue
             context = fact.context
             for other in self.by_kind.get(fact.fact, ()):
                 if other.norm == fact.norm or other.sentence == fact.sentence or not context:
@@ -87,18 +102,35 @@ class Ambiguity:
                     return False
         return True
 
+    def _options_unlisted(self, item: Item, fact: Fact) -> bool:
+        """No wrong option of a list item is listed in the same section or under a lead-in about the
+        same thing (a distractor from one chapter's "risk factors" may be another's)."""
+        for option in item.options:
+            if option == item.answer:
+                continue
+            for other in self.listed.get(option.lower(), ()):
+                if section_of(other.paragraph) == section_of(fact.paragraph) or overlaps(
+                    other.context, fact.context
+                ):
+                    return False
+        return True
+
 
 LIST_FRAGMENT = re.compile(
     r"(^|“)(- |•|and |or |but |including )|:\s*(”|$)|\b(the following|as follows)\b", re.I
 )
+
+LIST_ITEM_FRAGMENT = re.compile(r"(^|“)(- |•|and |or |but |including )|:\s*(”|$)", re.I)
 
 
 def well_formed(item: Item) -> bool:
     """A question or statement a trainer would print: one gap at most, no list fragment or dangling
     lead-in, balanced brackets and quotes, not too long."""
     stems = [item.stem] + [prompt for prompt, _ in item.pairs]
+    # A list item's stem quotes its lead-in, which may say "the following" and is quoted whole.
+    fragment = LIST_FRAGMENT if item.fact != "listed" else LIST_ITEM_FRAGMENT
     for stem in stems:
-        if not MIN_STEM_WORDS <= len(stem.split()) <= MAX_STEM_WORDS or LIST_FRAGMENT.search(stem):
+        if not MIN_STEM_WORDS <= len(stem.split()) <= MAX_STEM_WORDS or fragment.search(stem):
             return False
         if stem.count("(") != stem.count(")") or stem.count("“") != stem.count("”"):
             return False

@@ -11,7 +11,7 @@ import math
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from procqa.facts.roles import mentions
 from procqa.facts.timescales import find_timescales
@@ -31,7 +31,14 @@ MAKES = {
     "definition": ("mcq", "match"),
     "dont": ("truefalse",),
     "duty": ("truefalse",),
+    # An item of a list: "which of these does the list hold?" and a true/false claim that it does.
+    # Not matching: two lists of one chapter (risk factors, indicators) often share their items.
+    "listed": ("mcq", "truefalse"),
+    "law": ("mcq", "truefalse", "gap"),  # the section of an Act: another section of the same Act
 }
+# A distractor for a list item comes from a list about something else: lead-ins sharing this share of
+# their content words may list the same thing ("risk factors include" in two chapters).
+LIST_OVERLAP = 0.34
 
 
 @dataclass(frozen=True)
@@ -39,13 +46,24 @@ class Pool:
     """Every value of each kind the document states, printed as it most often is, for distractors."""
 
     values: dict[str, dict[str, str]]  # fact kind -> norm -> printed value
+    # listed: item norm -> the content words of every lead-in it is listed under
+    leads: dict[str, frozenset[str]] = field(default_factory=dict)
+    # listed: list shape -> (item norm, words) of every item of that shape, in document order
+    lists: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, facts: Iterable[Fact], paragraphs: Iterable[Paragraph] = ()) -> Pool:
         printed: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        leads: dict[str, frozenset[str]] = defaultdict(frozenset)
+        lists: dict[str, dict[str, int]] = defaultdict(dict)
         for f in facts:
-            if f.fact not in ("dont", "duty", "role"):
+            if f.fact == "law":  # options read alike ("section 17"), whatever the capital of the sentence
+                printed["law"][f.norm][f"section {f.norm.split()[0]}"] += 1
+            elif f.fact not in ("dont", "duty", "role"):
                 printed[f.fact][f.norm][f.value] += 1
+            if f.fact == "listed":
+                leads[f.norm] |= f.context
+                lists[list_shape(f)][f.norm] = len(f.norm.split())
         # Roles the document names often (a distractor must be a role a reader would recognise), not
         # one-off phrases like "most appropriate professional".
         for p in paragraphs:
@@ -53,11 +71,17 @@ class Pool:
                 printed["role"][mention.role.lower()][mention.role] += 1
         for norm in [n for n, c in printed["role"].items() if c.total() < ROLE_MENTIONS]:
             del printed["role"][norm]
-        return cls({k: {n: _printed(n, c) for n, c in v.items()} for k, v in printed.items()})
+        return cls(
+            {k: {n: _printed(n, c) for n, c in v.items()} for k, v in printed.items()},
+            dict(leads),
+            {shape: tuple(items.items()) for shape, items in lists.items()},
+        )
 
     def distractors(self, fact: Fact, rng: random.Random, count: int = OPTIONS - 1) -> list[str]:
         """`count` values of the fact's kind near its value, none stated in its paragraph."""
         stated = fact.paragraph.text.lower()
+        if fact.fact == "listed":
+            return self._list_distractors(fact, stated, rng, count)
         others = [
             (n, v)
             for n, v in self.values.get(fact.fact, {}).items()
@@ -68,6 +92,37 @@ class Pool:
         rng.shuffle(near)
         return [v for _, v in near[:count]]
 
+    def _list_distractors(self, fact: Fact, stated: str, rng: random.Random, count: int) -> list[str]:
+        """Items of other lists of the same shape (a verb phrase for a verb phrase, a question for a
+        question) and of a similar length, from lists about something else."""
+        words = len(fact.norm.split())
+        near = [n for n, w in self.lists.get(list_shape(fact), ()) if words / 2 <= w <= words * 2]
+        rng.shuffle(near)
+        found: list[str] = []
+        for norm in near:
+            if (
+                norm == fact.norm
+                or norm in stated
+                or overlaps(self.leads.get(norm, frozenset()), fact.context)
+            ):
+                continue
+            found.append(self.values["listed"][norm])
+            if len(found) == count:
+                break
+        return found
+
+
+# A lead-in ending in one of these ("Professionals should:") makes its items verb phrases.
+_VERB_LEAD = frozenset({"should", "must", "will", "shall", "may", "can", "to", "would", "could", "need"})
+
+
+def list_shape(fact: Fact) -> str:
+    """How a list item reads, so a distractor reads the same: "question", "verb" (after "should:") or
+    "noun"; and whether it starts with a capital."""
+    last = fact.prompt.split()[-1].lower() if fact.prompt else ""
+    shape = "question" if fact.value.endswith("?") else "verb" if last in _VERB_LEAD else "noun"
+    return f"{shape}:{'upper' if fact.value[:1].isupper() else 'lower'}"
+
 
 def _printed(norm: str, forms: Counter) -> str:
     """The form a value is most often printed in, preferring one that reads alone: "24 hours" over the
@@ -77,9 +132,16 @@ def _printed(norm: str, forms: Counter) -> str:
     return max(forms, key=lambda form: (not plural or form.endswith("s"), forms[form]))
 
 
+def overlaps(lead: frozenset[str], other: frozenset[str]) -> bool:
+    """Two lists' lead-ins share enough content words that they may list the same things."""
+    return bool(lead and other) and len(lead & other) / min(len(lead), len(other)) >= LIST_OVERLAP
+
+
 def _same_shape(fact: Fact, norm: str) -> bool:
     """A frequency ("every six weeks", "quarterly") for a frequency, a length of time for a length: "meet
-    at least six months" does not read as English."""
+    at least six months" does not read as English. A section of the Act the sentence names."""
+    if fact.fact == "law":
+        return norm.split(" ", 1)[1] == fact.norm.split(" ", 1)[1]
     return fact.fact != "timescale" or norm.startswith("every ") == fact.norm.startswith("every ")
 
 
@@ -123,6 +185,8 @@ def make_item(kind: str, fact: Fact, pool: Pool, doc: DocumentInfo, rng: random.
         return Item(
             "gap", stem=f"Fill the gap: {_quoted(fact.gapped)}", answer=fact.value, options=(), **common
         )
+    if fact.fact == "listed":
+        return _list_item(kind, fact, pool, doc, rng, common)
     if kind == "truefalse":
         if fact.fact == "dont":  # the false statement drops the "not": "should ask leading questions"
             false = (fact.sentence[: fact.start].rstrip() + " " + fact.sentence[fact.end :].lstrip()).strip()
@@ -160,13 +224,43 @@ def make_item(kind: str, fact: Fact, pool: Pool, doc: DocumentInfo, rng: random.
         wrong = pool.distractors(fact, rng)
         if len(wrong) < OPTIONS - 1:
             return None
+        answer = fact.value.lower() if fact.fact == "law" else fact.value  # as the options print it
         if fact.fact == "definition":
             stem = f"Which term do the {doc.label} procedures define as {_quoted(fact.prompt)}?"
         elif fact.fact == "role" and fact.prompt:  # the role is the subject: "Who must ...?"
             stem = f"Who {fact.prompt.rstrip('.')}?"
         else:
             stem = f"Which completes this sentence from the {doc.label} procedures? {_quoted(fact.gapped)}"
+        return Item("mcq", stem=stem, answer=answer, options=_options(answer, wrong, rng), **common)
+    return None
+
+
+def _list_item(
+    kind: str, fact: Fact, pool: Pool, doc: DocumentInfo, rng: random.Random, common: dict
+) -> Item | None:
+    """ "Which of these does the list hold?", or "true or false: the list holds X" (X one of its
+    items, or an item of a list about something else)."""
+    lead = _quoted(fact.prompt)
+    if kind == "mcq":
+        wrong = pool.distractors(fact, rng)
+        if len(wrong) < OPTIONS - 1:
+            return None
+        stem = f"Which of these do the {doc.label} procedures list under {lead}?"
         return Item("mcq", stem=stem, answer=fact.value, options=_options(fact.value, wrong, rng), **common)
+    if kind == "truefalse":
+        wrong = pool.distractors(fact, rng, 1)
+        if not wrong:
+            return None
+        true = rng.random() < 0.5
+        named = fact.value if true else wrong[0]
+        stem = f"True or false: the {doc.label} procedures list {_quoted(_cap(named))} under {lead}."
+        return Item(
+            "truefalse",
+            stem=stem,
+            answer="True" if true else "False",
+            options=() if true else (wrong[0],),
+            **common,
+        )
     return None
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from procqa.facts import ages, definitions, roles, timescales
+from procqa.facts import ages, definitions, roles, statutes, timescales
 from procqa.facts.sentences import ANAPHORA, split_units
 from procqa.records import Paragraph
 
@@ -38,14 +38,14 @@ _STOP = frozenset({
 
 @dataclass(frozen=True)
 class Fact:
-    fact: str  # timescale | age | role | definition | dont
+    fact: str  # timescale | age | role | definition | dont | duty | listed | law
     paragraph: Paragraph
     sentence: str  # the unit as printed (the quote)
     value: str  # the answer as printed
     norm: str  # the value normalised, to tell two answers apart
     start: int = -1  # where `value` sits in `sentence`; -1 when it is not gapped (definitions)
     end: int = -1
-    prompt: str = ""  # definitions: the defining words; roles: what the role does
+    prompt: str = ""  # definitions: the defining words; roles: what the role does; listed: the lead-in
 
     @property
     def gapped(self) -> str:
@@ -88,9 +88,77 @@ def quotable(sentence: str) -> bool:
     )
 
 
+# A list's lead-in and its items: "Community circumstances which can foster gangs include:" then
+# "- Family members involved in gang activity". Each item is a fact the list states.
+QUOTE_JOIN = " … "  # a list item's quote: its lead-in … the item
+LIST_MIN_ITEMS = 3  # two bullets are a sentence broken in two, not a list a trainer can quiz
+LIST_ITEM_WORDS = (2, 20)  # an option a learner reads at a glance; longer items are paragraphs
+LEAD_WORDS = (4, 40)
+# Connectives a list item ends with or a pointer it holds ("See Part A ..."): not a statement of its own.
+_ITEM_TAIL = re.compile(r"(?:[;,.]|\s+(?:and|or))+\s*$", re.IGNORECASE)
+# A lead-in that is half a clause ("If the referring staff member:", "... are presented and:") cannot
+# be quoted as the list's subject; "If a professional is concerned ..., the professional should:" can.
+_DANGLING = re.compile(
+    r"^(?:if|unless|where|when)\b[^,]*:$|\b(?:and|or|but|the|a|an|of|to|by|with)\s*:$", re.IGNORECASE
+)
+_POINTING = frozenset({"following", "include", "includes", "including", "below", "these", "are"})
+_POINTER = re.compile(r"^(?:see|refer to|for more)\b|\bappendix\b|https?:|www\.|@|:$", re.IGNORECASE)
+# A sub-bullet the PDF printed as "o" ("o Significant learning difficulties").
+_GLYPH = re.compile(r"^o\s+(?=[A-Z])")
+
+
+def list_item(unit: str) -> str:
+    """A bullet's first sentence without its "- " and the "; and" that joins it to the next, or ""
+    when it cannot stand as an option."""
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", _GLYPH.sub("", unit.removeprefix("- ").strip()), maxsplit=1)[
+        0
+    ]
+    value = _ITEM_TAIL.sub("", first).strip()
+    words = len(value.split())
+    if not LIST_ITEM_WORDS[0] <= words <= LIST_ITEM_WORDS[1] or _POINTER.search(value):
+        return ""
+    if value.count("(") != value.count(")") or value.count("“") != value.count("”") or "•" in value:
+        return ""
+    return value
+
+
+def list_facts(p: Paragraph) -> list[Fact]:
+    """The items of each list the paragraph prints under a lead-in that says what the list is."""
+    units = split_units(p.text)
+    found: list[Fact] = []
+    for i, lead in enumerate(units):
+        if lead.startswith("- ") or not lead.endswith(":"):
+            continue
+        items = []
+        for unit in units[i + 1 :]:
+            if not unit.startswith("- "):
+                break
+            items.append(unit)
+        words = len(lead.split())
+        if (
+            len(items) < LIST_MIN_ITEMS
+            or not LEAD_WORDS[0] <= words <= LEAD_WORDS[1]
+            or not lead[0].isupper()
+            or ANAPHORA.match(lead)
+            or FIRST_PERSON.search(lead)
+            or _DANGLING.search(lead)
+        ):
+            continue
+        prompt = lead.rstrip(":").strip()
+        # A lead-in that only points ("The following should always be applied:") names no list.
+        if len([w for w in _WORD.findall(prompt.lower()) if w not in _STOP and w not in _POINTING]) < 3:
+            continue
+        for unit in items:
+            if value := list_item(unit):
+                found.append(
+                    Fact("listed", p, f"{lead}{QUOTE_JOIN}{unit}", value, value.lower(), prompt=prompt)
+                )
+    return found
+
+
 def facts_of(p: Paragraph) -> list[Fact]:
     """Every testable fact a paragraph states."""
-    found: list[Fact] = []
+    found: list[Fact] = list_facts(p)
     if (d := definitions.glossary_definition(p)) is not None:
         found.append(Fact("definition", p, d.quote, d.term, d.term.lower(), prompt=d.definition))
     for s in split_units(p.text):
@@ -100,6 +168,8 @@ def facts_of(p: Paragraph) -> list[Fact]:
             found.append(Fact("timescale", p, s, t.text, t.normalised, t.start, t.end))
         for a in ages.find_ages(s):
             found.append(Fact("age", p, s, a.text, str(a.years), a.start, a.end))
+        for law in statutes.find_statutes(s):
+            found.append(Fact("law", p, s, law.text, f"{law.number} {law.act}", law.start, law.end))
         if (duty := roles.duty(s)) is not None:
             end = duty.start + len(duty.role)
             found.append(Fact("role", p, s, duty.role, duty.role.lower(), duty.start, end, prompt=duty.rest))

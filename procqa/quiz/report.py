@@ -15,11 +15,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from procqa.engine import Engine
-from procqa.quiz.build import candidates, retrieves_source, scope
+from procqa.quiz.build import candidates, choose, retrieves_source, scope
 from procqa.quiz.facts import section_of
 from procqa.quiz.items import TYPES
 
 REPORT_SAMPLE = 300
+CHAPTER_QUIZ = 20  # the quiz size the chapter table asks of every chapter
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class QuizReport:
     sections: int  # sections of the document holding paragraphs
     sections_reached: int  # sections with at least one item passing the text checks
     seconds: float
+    # (chapter, paragraphs, items a quiz on it alone gives, up to CHAPTER_QUIZ) when asked for
+    chapters: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def coverage(self) -> float:
@@ -64,7 +67,38 @@ class QuizReport:
             f"Sections with at least one checked item: {self.sections_reached} of {self.sections} "
             f"({self.coverage:.0%}). Built in {self.seconds:.0f} s.",
         ]  # fmt: skip
+        if self.chapters:
+            full = [c for c in self.chapters if c[2] >= CHAPTER_QUIZ]
+            lines += [
+                "",
+                f"Chapters a {CHAPTER_QUIZ}-item quiz can be built on alone: {len(full)} of "
+                f"{len(self.chapters)}. The others, and how many checked items each gives:",
+                "",
+                "| chapter | paragraphs | items |",
+                "| --- | ---: | ---: |",
+                *(f"| {c} | {p} | {i} |" for c, p, i in self.chapters if i < CHAPTER_QUIZ),
+            ]
         return "\n".join(lines) + "\n"
+
+
+def chapter_of(section: str) -> str:
+    """ "A 4.2" -> "A 4", "3.14" -> "3", "Glossary" -> "Glossary"."""
+    return section.split(".")[0]
+
+
+def chapter_quizzes(
+    engine: Engine, doc_id: str, types: Sequence[str] = TYPES, seed: int = 0, n: int = CHAPTER_QUIZ
+) -> tuple[tuple[str, int, int], ...]:
+    """For each chapter, how many checked items (at most n) a quiz on that chapter alone gives: the
+    same choice `procqa quiz --section CHAPTER -n n` makes, retrieval check included."""
+    paragraphs = engine.paragraphs(doc_id)
+    sizes = Counter(chapter_of(section_of(p)) for p in paragraphs)
+    rows = []
+    for chapter, size in sizes.items():
+        scoped = [p for p in paragraphs if chapter_of(section_of(p)) == chapter]
+        found = candidates(engine, doc_id, scoped, types, seed)
+        rows.append((chapter, size, len(choose(engine, found, n, types, seed))))
+    return tuple(rows)
 
 
 def quiz_report(
@@ -74,6 +108,7 @@ def quiz_report(
     seed: int = 0,
     sample: int = REPORT_SAMPLE,
     progress: Callable[[int, int], None] = lambda done, total: None,
+    chapters: bool = False,
 ) -> QuizReport:
     """Every candidate the document supports through the text checks; the retrieval check on a sample."""
     t0 = time.perf_counter()
@@ -97,4 +132,5 @@ def quiz_report(
         len({section_of(p) for p in paragraphs}),
         len({item.section for item, _ in found.items}),
         time.perf_counter() - t0,
+        chapter_quizzes(engine, doc_id, types, seed) if chapters else (),
     )
