@@ -167,6 +167,9 @@ def test_list_items_are_facts_under_a_lead_in_that_names_the_list():
         "- Areas with a high level of social and economic exclusion;\n"
         "- o Lack of access to pro-social activities, and\n"
         "- See Part A section 1.3.13 for more information.\n"
+        "- Reasons for the exclusion of parents must be noted in the minutes;\n"
+        "- Very High: there is an imminent risk of harm.\n"
+        "- Schools can be targeted. We know that education is a protective factor.\n"
         "- Family members involved in gang activity and criminality."
     )
     facts = list_facts(Paragraph("d", "B 1.1", text))
@@ -174,7 +177,7 @@ def test_list_items_are_facts_under_a_lead_in_that_names_the_list():
         "Areas with a high level of social and economic exclusion",
         "Lack of access to pro-social activities",  # the PDF's "o" glyph and the joining "and" dropped
         "Family members involved in gang activity and criminality",
-    ]  # the pointer is not an item
+    ]  # a pointer, a duty of its own, a labelled line and a bullet of two sentences are prose, not items
     lead = "Community circumstances which can foster the emergence of gangs include:"
     assert all(f.prompt == lead[:-1] and f.sentence.startswith(lead + QUOTE_JOIN) for f in facts)
     # Half a clause, a pointing lead-in, or two bullets: no list to quiz.
@@ -202,6 +205,11 @@ def test_quotable_sentences_stand_on_their_own():
     assert not quotable("This must be held within 15 working days of the strategy discussion.")
     assert not quotable("- the conference must be held within 15 working days of the meeting.")
     assert not quotable("Too short to quote.")
+    # Sentences that lean on the one before: a pronoun for what was said there.
+    assert not quotable("Where this is because of the lack of consent, it should be included in the report.")
+    assert not quotable("At the start of each conference, the chair will check that this has occurred.")
+    assert not quotable("In their absence the social services team manager for the case must be notified.")
+    assert quotable("A child that is at risk of harm must be referred to children's social care at once.")
     assert not find_ages("within 15 working days")
     assert set(TYPES) == {"mcq", "truefalse", "gap", "match"}
 

@@ -85,7 +85,11 @@ class Pool:
         others = [
             (n, v)
             for n, v in self.values.get(fact.fact, {}).items()
-            if n != fact.norm and v.lower() not in stated and n not in stated and _same_shape(fact, n)
+            if n != fact.norm
+            and v.lower() not in stated
+            and n not in stated
+            and _same_shape(fact, n)
+            and not _nested(n, fact.norm)
         ]
         others.sort(key=lambda nv: (_distance(fact, nv[0]), rng.random()))
         near = others[: count * 3]  # plausible ones, then a seeded choice among them
@@ -130,6 +134,13 @@ def _printed(norm: str, forms: Counter) -> str:
     amount = norm.removeprefix("every ").split()[0]
     plural = amount.replace(".", "", 1).isdigit() and float(amount) != 1 and len(norm.split()) > 1
     return max(forms, key=lambda form: (not plural or form.endswith("s"), forms[form]))
+
+
+def _nested(a: str, b: str) -> bool:
+    """One value holds the other ("Essex Police" and "police", "lead social worker" and "social
+    worker"): as a distractor it may be right too."""
+    a, b = f" {a} ", f" {b} "
+    return a in b or b in a
 
 
 def overlaps(lead: frozenset[str], other: frozenset[str]) -> bool:

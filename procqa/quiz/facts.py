@@ -25,6 +25,20 @@ PROHIBITION = re.compile(r"\b(?:must|should|shall|will)\s+(?P<not>not|never)\b",
 OBLIGATION = re.compile(
     r"\b(?P<modal>must|should)\b(?!\s+(?:not|never|also|only|always)\b)(?!(?:\s+\w+){0,3}\s+(?:no|not|never|nothing|neither|nor)\b)"
 )
+# "Where this is because of ...": the sentence leans on the one before as much as "This ..." does.
+LEANING_CLAUSE = re.compile(
+    r"^(?:where|when|if|as|because|although|while|unless)\s+(?:this|these|that|those|they|it|such)\b",
+    re.IGNORECASE,
+)
+# "... check that this has occurred", "In their absence the ...": a pronoun standing for something
+# said before ("this" or "these" as a subject, or a pronoun in the sentence's first words). Not
+# "that": "a child that is at risk" is a relative clause.
+LEANING_PRONOUN = re.compile(
+    r"\b(?:this|these)\s+(?:has|have|is|are|was|were|should|must|will|may|can|would|could|"
+    r"occurs|happens|means|includes)\b|^\W*(?:\w+\s+){0,2}(?:their|they|them|its|his|her)\b",
+    re.IGNORECASE,
+)
+RANGE_START = re.compile(r"\b\d+\s*(?:and|to|-|–)\s*$")
 FIRST_PERSON = re.compile(r"\b(?:I|we|our|us)\b")
 SECTION = re.compile(r"^((?:[A-Z]\d? )?\d+(?:\.\d+)?)")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -81,6 +95,8 @@ def quotable(sentence: str) -> bool:
         and sentence.endswith(".")
         and not sentence.startswith("- ")
         and not ANAPHORA.match(sentence)
+        and not LEANING_CLAUSE.match(sentence)
+        and not LEANING_PRONOUN.search(sentence)
         and sentence.count("(") == sentence.count(")")
         and sentence.count("“") == sentence.count("”")
         and "•" not in sentence
@@ -103,17 +119,26 @@ _DANGLING = re.compile(
 )
 _POINTING = frozenset({"following", "include", "includes", "including", "below", "these", "are"})
 _POINTER = re.compile(r"^(?:see|refer to|for more)\b|\bappendix\b|https?:|www\.|@|:$", re.IGNORECASE)
+_PROSE = re.compile(
+    r"\b(?:must|should|shall|will|needs?\s+to|(?:is|are)\s+required\s+to)\b|^[\w ]{1,20}:\s|^such\b",
+    re.IGNORECASE,
+)
 # A sub-bullet the PDF printed as "o" ("o Significant learning difficulties").
 _GLYPH = re.compile(r"^o\s+(?=[A-Z])")
 
 
 def list_item(unit: str) -> str:
-    """A bullet's first sentence without its "- " and the "; and" that joins it to the next, or ""
-    when it cannot stand as an option."""
-    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", _GLYPH.sub("", unit.removeprefix("- ").strip()), maxsplit=1)[
-        0
-    ]
-    value = _ITEM_TAIL.sub("", first).strip()
+    """A bullet without its "- " and the "; and" that joins it to the next, or "" when it cannot
+    stand as an option.
+
+    A member of a list is a phrase ("Parents deliberately frustrate the enquiries"). A bullet of
+    several sentences, or one that states a duty of its own ("Reasons for exclusion must be noted"), a
+    leaning "Such requests ..." or a labelled "Very High: ..." is prose the source set as a bullet,
+    often after the list proper, and is not what the lead-in announces."""
+    text = _GLYPH.sub("", unit.removeprefix("- ").strip())
+    if len(re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)) > 1 or _PROSE.search(text) or ANAPHORA.match(text):
+        return ""
+    value = _ITEM_TAIL.sub("", text).strip()
     words = len(value.split())
     if not LIST_ITEM_WORDS[0] <= words <= LIST_ITEM_WORDS[1] or _POINTER.search(value):
         return ""
@@ -165,6 +190,8 @@ def facts_of(p: Paragraph) -> list[Fact]:
         if not quotable(s):
             continue
         for t in timescales.find_timescales(s):
+            if RANGE_START.search(s[: t.start]):  # "between 8 and 16 weeks": one end of a range
+                continue
             found.append(Fact("timescale", p, s, t.text, t.normalised, t.start, t.end))
         for a in ages.find_ages(s):
             found.append(Fact("age", p, s, a.text, str(a.years), a.start, a.end))
