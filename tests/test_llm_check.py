@@ -1,0 +1,79 @@
+"""The check on generated sentences, exactly: each rule removes what it is for and keeps a faithful
+sentence (pure text, no model or index)."""
+
+from __future__ import annotations
+
+import pytest
+
+from procqa.generate.check import check, sentences
+from procqa.records import Paragraph
+
+P1 = Paragraph(
+    "set-2025",
+    "A 1.6.5",
+    "Where a child is in immediate danger, the referrer must contact the police on 999. A referral to "
+    "children's social care should be made within 24 hours. Staff must not investigate the concern "
+    "themselves.",
+)
+P2 = Paragraph(
+    "set-2025",
+    "A 2.1",
+    "The designated safeguarding lead should record the concern the same day. The social worker may visit "
+    "the child at home. Call the duty team on 0345 603 7627.",
+)
+SHOWN = {1: P1, 2: P2}
+
+
+def verdict(sentence: str, cited: tuple[int, ...]):
+    return check(sentence, cited, SHOWN, 0.6)
+
+
+@pytest.mark.parametrize(
+    "sentence, cited",
+    [
+        ("Make a referral to children's social care within 24 hrs.", (1,)),
+        ("Make a referral to children's social care within twenty-four hours.", (1,)),
+        ("Staff must not investigate the concern themselves.", (1,)),
+        ("Contact the police on 999 if the child is in immediate danger.", (1,)),
+        ("The designated safeguarding lead should record the concern the same day.", (2,)),
+        ("Call the duty team on 0345 603 7627.", (2,)),
+        ("Contact the police on 999, then call the duty team on 0345 603 7627.", (1, 2)),
+    ],
+)
+def test_faithful_sentences_are_kept(sentence, cited):
+    v = verdict(sentence, cited)
+    assert v.kept, v.reason
+
+
+@pytest.mark.parametrize(
+    "sentence, cited, reason",
+    [
+        ("Contact the police on 999 if the child is in immediate danger.", (), "cites no paragraph"),
+        ("Contact the police on 999 if the child is in immediate danger.", (3,), "cites [3]"),
+        ("Make a referral to children's social care within 48 hours.", (1,), "time span '48 hours'"),
+        ("Make a referral to children's social care within 2 days.", (1,), "time span '2 days'"),
+        ("The police officer should record the concern the same day.", (2,), "role 'police"),
+        ("Call the duty team on 0345 603 7000.", (2,), "phone number"),
+        ("Call the NSPCC helpline.", (1,), "name 'NSPCC'"),
+        ("Staff must investigate the concern themselves.", (1,), "drops a negation"),
+        ("The social worker must not visit the child at home.", (2,), "adds a negation"),
+        ("The designated safeguarding lead must record the concern the same day.", (2,), "'must'"),
+        ("Take photographs of the injuries and keep them safe.", (1,), "not supported"),
+        # True of [1], but cited to [2]: the citation must carry it.
+        ("Contact the police on 999 if the child is in immediate danger.", (2,), "number '999'"),
+    ],
+)
+def test_unfaithful_sentences_are_removed_for_their_reason(sentence, cited, reason):
+    v = verdict(sentence, cited)
+    assert not v.kept
+    assert reason in v.reason
+
+
+def test_replies_are_cut_into_cited_sentences():
+    reply = "Steps:\n1. Call the police. [1]\n2. Record it [2]. Tell the lead [1, 2].\n[3]\n- **Refer** now"
+    assert sentences(reply) == [
+        ("Call the police.", (1,)),
+        ("Record it.", (2,)),
+        ("Tell the lead.", (1, 2)),
+        ("Refer now", ()),
+    ]
