@@ -21,6 +21,8 @@ from pathlib import Path
 from procqa.answer.ask import QuestionError, answer_question, clean_question, too_weak
 from procqa.config import Settings
 from procqa.contents import Chapter, build_contents
+from procqa.generate.check import check as check_sentence
+from procqa.generate.check import sentences as split_reply
 from procqa.generate.client import LLMError, RemoteRefused, check_url, configured, remote
 from procqa.generate.write import Writing
 from procqa.index import store
@@ -44,6 +46,7 @@ __all__ = [
     "RemoteRefused",
     "Writing",
     "QuestionError",
+    "check_sentence",
     "clean_question",
     "decision_row",
     "ingest",
@@ -54,6 +57,7 @@ __all__ = [
     "open_engine",
     "parse_corpus",
     "save_models",
+    "split_reply",
     "too_weak",
 ]
 

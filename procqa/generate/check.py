@@ -40,6 +40,10 @@ STRONG = re.compile(
     r"\b(must|have to|has to|need to|needs to|are required|is required|required to|shall|will need to)\b",
     re.I,
 )
+# In the paragraph, only the duty words themselves: "where an agency has to act, a meeting should take
+# place" puts a "should" on the meeting.
+UNIT_STRONG = re.compile(r"\b(must|shall|required|need to|needs to)\b", re.I)
+NEGATION_SCOPE = 5  # words after a negation that it governs
 WEAK = re.compile(r"\b(should|may|might|can|could|consider|ought to|where possible|if possible)\b", re.I)
 # "no later than 24 hours" limits a time; it negates nothing.
 _NOT_NEGATION = re.compile(r"\bno\s+(later|more|less|longer|sooner|fewer)\s+than\b|\bno\s+one\s+else\b", re.I)
@@ -149,6 +153,25 @@ def support(sentence: str, source: Source) -> float:
     return (uni + bi) / 2
 
 
+# A role's name, longest first: "the consultant paediatrician", not "the consultant".
+_ROLE = re.compile(
+    rf"\b(?:the|a|an|any|each|every)\s+(?P<role>{roles._MODIFIER.removesuffix('?')}(?:{roles.HEADS}))\b", re.I
+)
+
+
+def roles_named(sentence: str) -> list[str]:
+    """The roles a sentence names, without descriptions ("a named health visitor" -> "health visitor")."""
+    out = []
+    for m in _ROLE.finditer(sentence):
+        words = roles.role_name(m.group("role")).split()
+        while words and words[0].lower() in roles.VAGUE:
+            words.pop(0)
+        name = " ".join(words)
+        if name and name.lower() not in roles.GENERIC and not re.search(r"\b(or|and)\b", name):
+            out.append(name)
+    return out
+
+
 def unsupported_fact(sentence: str, source: Source) -> str:
     """The first fact of the sentence its cited paragraphs do not state, as a reason; "" when none."""
     text = expand_units(sentence)
@@ -163,13 +186,18 @@ def unsupported_fact(sentence: str, source: Source) -> str:
             return f"phone number '{phone}'"
     for n in sorted(_numbers(text) - source.numbers):
         return f"number '{n}'"
-    for m in roles.mentions(sentence):
-        if " ".join(tokenize(m.role)) not in source.lower:
-            return f"role '{m.role}'"
+    for role in roles_named(sentence):
+        if " ".join(tokenize(role)) not in source.lower:
+            return f"role '{role}'"
     for m in _NAME.finditer(sentence):
         word = m.group(0)
         start = m.start() == len(sentence) - len(sentence.lstrip())
-        if word.lower() in _NOT_NAMES or (start and not word.isupper()):
+        # Every sentence opens with a capital: the first word is a name only when it looks like one
+        # ("NSPCC", "Barnardo's", "Social Services").
+        looks_named = (
+            word.isupper() or word.endswith(("'s", "’s")) or _NAME.match(sentence[m.end() :].lstrip())
+        )
+        if word.lower() in _NOT_NAMES or (start and not looks_named):
             continue
         bare = word.lower().strip("'’")
         if bare not in source.words and bare.rstrip("s") not in source.words:
@@ -188,13 +216,37 @@ def contradiction(sentence: str, source: Source) -> str:
     if best == 0:
         return ""
     close = [u for o, u in overlaps if o >= max(1, 0.8 * best)]
-    negated = _negated(sentence)
-    if not any(_negated(u) == negated for u in close):
-        return "adds a negation" if negated else "drops a negation ('not', 'never')"
+    if all(_dropped(u, sentence) for u in close):
+        return "drops a negation ('not', 'never')"
+    if all(_dropped(sentence, u) for u in close):
+        return "adds a negation"
     strong = bool(STRONG.search(sentence))
-    if strong and not any(STRONG.search(u) for u in close) and any(WEAK.search(u) for u in close):
+    if strong and not any(UNIT_STRONG.search(u) for u in close) and any(WEAK.search(u) for u in close):
         return "says 'must' where the paragraph says 'should' or 'may'"
+    if (d := roles.duty(sentence)) and not any(_has(d.role, u) for u in close):
+        return f"gives the duty to '{d.role}', which the paragraph does not"
     return ""
+
+
+def _has(phrase: str, text: str) -> bool:
+    return " ".join(tokenize(phrase)) in " ".join(tokenize(text))
+
+
+def _scopes(text: str) -> list[set[str]]:
+    """The content words each negation governs: the few words after "not", "never", "no" ..."""
+    text = _NOT_NEGATION.sub(" ", text)
+    return [set(content(" ".join(text[m.end() :].split()[:NEGATION_SCOPE]))) for m in NEGATION.finditer(text)]
+
+
+def _dropped(negated: str, other: str) -> bool:
+    """`other` says what a negation in `negated` governs (at least half of its words), without a negation
+    of its own over those words."""
+    words = set(content(other))
+    theirs = _scopes(other)
+    for scope in _scopes(negated):
+        if scope and len(scope & words) * 2 >= len(scope) and not any(scope & t for t in theirs):
+            return True
+    return False
 
 
 def check(

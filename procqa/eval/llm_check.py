@@ -1,0 +1,162 @@
+"""How well the check on generated sentences does its job, on a labelled set (eval/llm_check.jsonl):
+each line a sentence, the paragraphs it was written from, the numbers it cites, and a label read by a
+person (supported / unsupported) with its kind (model, wrong-timescale, wrong-role, dropped-negation,
+must-for-should, invented-step, supported-paraphrase, ...).
+
+The set is split in two by a hash of the id: `fit` chooses the support threshold, `report` is only
+measured. Figures: the share of unsupported sentences removed (target >= 0.95), the share of supported
+sentences removed (target <= 0.10), and the precision of removal (removed sentences that were unsupported).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from procqa.engine import check_sentence
+from procqa.records import Paragraph
+
+KEYS = {"id", "question_id", "sentence", "paragraphs", "cited", "label", "kind", "source"}
+LABELS = {"supported", "unsupported"}
+GRID = [round(0.02 * i, 2) for i in range(51)]
+MAX_SUPPORTED_REMOVED = 0.10
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    question_id: str
+    sentence: str
+    paragraphs: tuple[
+        tuple[str, str, int | None], ...
+    ]  # (doc, ref, para) shown to the writer as [1], [2] ...
+    cited: tuple[int, ...]
+    label: str
+    kind: str
+    source: str  # "model" (SmolLM2 on a dev question) or "hand"
+
+    @property
+    def split(self) -> str:
+        return "fit" if int(hashlib.sha1(self.id.encode()).hexdigest(), 16) % 2 == 0 else "report"
+
+    @property
+    def unsupported(self) -> bool:
+        return self.label == "unsupported"
+
+
+def load(path: Path) -> list[Item]:
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        if set(d) != KEYS or d["label"] not in LABELS:
+            raise ValueError(f"{path.name}:{n}: keys must be {sorted(KEYS)}, label one of {sorted(LABELS)}")
+        paragraphs = tuple((p["doc"], p["ref"], p.get("para")) for p in d["paragraphs"])
+        out.append(
+            Item(d["id"], d["question_id"], d["sentence"], paragraphs, tuple(d["cited"]), d["label"],
+                 d["kind"], d["source"])
+        )  # fmt: skip
+    return out
+
+
+def shown(item: Item, corpus: dict[tuple[str, str, int | None], Paragraph]) -> dict[int, Paragraph]:
+    return {i: corpus[key] for i, key in enumerate(item.paragraphs, start=1)}
+
+
+def verdicts(items: list[Item], corpus, threshold: float) -> list[tuple[Item, object]]:
+    return [(it, check_sentence(it.sentence, it.cited, shown(it, corpus), threshold)) for it in items]
+
+
+def figures(judged: list[tuple[Item, object]]) -> dict:
+    bad = [v for it, v in judged if it.unsupported]
+    good = [v for it, v in judged if not it.unsupported]
+    removed = [(it, v) for it, v in judged if not v.kept]
+    return {
+        "sentences": len(judged),
+        "unsupported": len(bad),
+        "supported": len(good),
+        "unsupported_removed": _share(sum(not v.kept for v in bad), len(bad)),
+        "supported_removed": _share(sum(not v.kept for v in good), len(good)),
+        "removal_precision": _share(sum(it.unsupported for it, _ in removed), len(removed)),
+    }
+
+
+def _share(n: int, d: int) -> float | None:
+    return round(n / d, 4) if d else None
+
+
+def fit_threshold(items: list[Item], corpus) -> tuple[float, list[dict]]:
+    """The threshold removing the most unsupported sentences of the fit half while removing at most
+    MAX_SUPPORTED_REMOVED of its supported ones (ties: the lower threshold, which removes less)."""
+    fit = [it for it in items if it.split == "fit"]
+    grid = []
+    for t in GRID:
+        grid.append({"threshold": t, **figures(verdicts(fit, corpus, t))})
+    allowed = [g for g in grid if (g["supported_removed"] or 0) <= MAX_SUPPORTED_REMOVED]
+    best = max(allowed, key=lambda g: (g["unsupported_removed"] or 0, -g["threshold"]))
+    return best["threshold"], grid
+
+
+def evaluate(items: list[Item], corpus, threshold: float) -> dict:
+    out = {"threshold": threshold}
+    for split in ("fit", "report", "all"):
+        part = [it for it in items if split == "all" or it.split == split]
+        judged = verdicts(part, corpus, threshold)
+        out[split] = figures(judged)
+        by_kind: dict[str, Counter] = {}
+        for it, v in judged:
+            c = by_kind.setdefault(f"{it.source}:{it.kind}:{it.label}", Counter())
+            c["n"] += 1
+            c["removed"] += not v.kept
+        out[split]["by_kind"] = {k: dict(c) for k, c in sorted(by_kind.items())}
+    judged = verdicts(items, corpus, threshold)
+    out["misses"] = [
+        {"id": it.id, "label": it.label, "kind": it.kind, "sentence": it.sentence, "reason": v.reason}
+        for it, v in judged
+        if it.unsupported == v.kept
+    ]
+    return out
+
+
+def report(result: dict, target_removed: float = 0.95) -> str:
+    lines = [
+        "# The check on generated sentences, measured",
+        "",
+        f"Labelled set: `eval/llm_check.jsonl`. Threshold {result['threshold']:.2f} (fitted on the `fit` "
+        "half; `report` is the other half, never used to choose).",
+        "",
+        "| part | sentences | unsupported | supported | unsupported removed (target >= "
+        f"{target_removed:.2f}) | supported removed (target <= {MAX_SUPPORTED_REMOVED:.2f}) "
+        "| removal precision |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for split in ("fit", "report", "all"):
+        f = result[split]
+        lines.append(
+            f"| {split} | {f['sentences']} | {f['unsupported']} | {f['supported']} | "
+            f"{_pct(f['unsupported_removed'])} | {_pct(f['supported_removed'])} | "
+            f"{_pct(f['removal_precision'])} |"
+        )
+    lines += [
+        "",
+        "By source, kind and label (all):",
+        "",
+        "| source:kind:label | n | removed |",
+        "|---|---|---|",
+    ]
+    for k, c in result["all"]["by_kind"].items():
+        lines.append(f"| {k} | {c['n']} | {c.get('removed', 0)} |")
+    lines += ["", "Where the check and the label disagree:", ""]
+    for m in result["misses"]:
+        lines.append(
+            f"- `{m['id']}` ({m['label']}, {m['kind']}): {m['sentence']} — check: {m['reason'] or 'kept'}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f}%"
