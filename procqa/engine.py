@@ -140,10 +140,11 @@ class Engine:
             pass
         return writing.answer
 
-    def write(self, answer: Answer) -> Writing:
+    def write(self, answer: Answer, settings: Settings | None = None) -> Writing:
         """The local model's version of a quoted answer, streamed: iterate for each kept sentence as it
-        passes the check, then read `.answer` (with `written` set)."""
-        return Writing(answer, self.settings)
+        passes the check, then read `.answer` (with `written` set). `settings`: the model settings to use
+        when they differ from the engine's (the app's shared engine, a page's current settings)."""
+        return Writing(answer, settings or self.settings)
 
     def candidates(self, question: str, doc_id: str, k: int | None = None) -> CandidateRows:
         """What the ranker sees for a question: every candidate paragraph and its features."""

@@ -16,7 +16,7 @@ from procqa.engine import (
     llm_problem,
     open_engine,
 )
-from procqa.records import QUOTED, Answer, Citation
+from procqa.records import Answer, Citation
 
 
 def _source_line(c: Citation) -> str:
@@ -33,8 +33,8 @@ def render_text(answer: Answer) -> str:
         lines.append(f"Written by {written.model}; every sentence checked against the paragraph it cites.")
         lines.append(written.text)
     else:
-        if written is not None:
-            lines += [written.notice, f"({QUOTED})"]
+        if written is not None:  # the notice ends "... so this answer is quoted from the procedures."
+            lines += [written.notice, ""]
         lines.append(answer.text)
     if answer.citations:
         lines += ["", "Sources:"] + [f"  [{c.n}] {_source_line(c)}" for c in answer.citations]

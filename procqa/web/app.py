@@ -355,7 +355,7 @@ def chat_view(settings: Settings, index_path: str, docs: dict[str, DocumentInfo]
         with st.spinner("Searching the procedures…"):
             turn.answer = engine.ask(question, doc_ids, history=history)
         if st.session_state.get("use_llm") and llm_configured(settings) and not llm_problem(settings):
-            turn.answer = stream_written(engine, turn)
+            turn.answer = stream_written(engine, turn, settings)
     except QuestionError as exc:
         turn.error = f"That question cannot be asked as typed: {exc}."
     turns.append(turn)
@@ -363,17 +363,17 @@ def chat_view(settings: Settings, index_path: str, docs: dict[str, DocumentInfo]
     question_log.keep(settings, question, doc_ids, turn.answer)  # only when switched on in the sidebar
 
 
-def stream_written(engine: Engine, turn: Turn) -> Answer:
+def stream_written(engine: Engine, turn: Turn, settings: Settings) -> Answer:
     """The local model's answer as it is written, each sentence shown once it has passed the check; the
     finished answer is then drawn like any other turn (with its sources), so the stream is cleared."""
     assert turn.answer is not None
-    writing = engine.write(turn.answer)
+    writing = engine.write(turn.answer, settings)  # the engine is shared; the model is this page's
     live = st.empty()
     with live.container():
         with st.chat_message("user", avatar=USER_AVATAR):
             st.markdown(escape_markdown(shorten(turn.question, 500)))
         with st.chat_message("assistant", avatar=ASSISTANT_AVATAR):
-            st.caption(f"{escape_markdown(engine.settings.llm_model)} is writing; each sentence is checked.")
+            st.caption(f"{escape_markdown(settings.llm_model)} is writing; each sentence is checked.")
             st.write_stream(writing)
     live.empty()
     return writing.answer
