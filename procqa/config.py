@@ -130,7 +130,8 @@ class Settings:
     llm_timeout_s: float = field(default_factory=lambda: _env_float("PROCQA_LLM_TIMEOUT", 60.0))
     llm_connect_timeout_s: float = 3.0  # a server that is not there is known at once
     llm_max_tokens: int = field(default_factory=lambda: int(_env_float("PROCQA_LLM_MAX_TOKENS", 400)))
-    llm_paragraph_words: int = 160  # each cited paragraph is shown to the model up to this many words
+    # Each cited paragraph is shown to the model up to this many words (the check reads all of it).
+    llm_paragraph_words: int = field(default_factory=lambda: int(_env_float("PROCQA_LLM_WORDS", 160)))
     # A generated sentence is kept when its content words and phrases are this well supported by a
     # paragraph it cites (fitted on the dev part of eval/llm_check.jsonl; see eval/results/llm_check.md).
     llm_support: float = 0.6

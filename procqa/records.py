@@ -277,11 +277,12 @@ class Written:
 
     @property
     def text(self) -> str:
-        """The kept sentences, each ending with its [n] markers, a paragraph per document."""
-        blocks: dict[str, list[str]] = {}
-        for c in self.kept:
-            blocks.setdefault(c.doc_id, []).append(f"{c.text} {_markers(c.citations)}")
-        return "\n\n".join(" ".join(lines) for lines in blocks.values())
+        """The kept sentences, each ending with its [n] markers, a block per document."""
+        return "\n\n".join(self.lines(doc) for doc in dict.fromkeys(c.doc_id for c in self.kept))
+
+    def lines(self, doc_id: str) -> str:
+        """One document's kept sentences, one a line: "- sentence [n]"."""
+        return "\n".join(f"- {c.text} {_markers(c.citations)}" for c in self.kept if c.doc_id == doc_id)
 
 
 @dataclass(frozen=True)

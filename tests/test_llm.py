@@ -26,11 +26,14 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 MODEL = "smollm2-135m"
-# Dev-split questions (eval/gold.jsonl): a timescale and an action question.
+# Questions in the style of the dev split (eval/gold.jsonl): a timescale and an action question.
 QUESTIONS = (
     "A decision has to be made about what kind of response a referral needs - how quickly?",
     "I need to report a concern about a child to social care. What must I do?",
 )
+# Short prompts and replies: the tiny model on 2 shared cores takes ~10-40 s a reply even so.
+SMALL = {"llm_paragraph_words": 60, "llm_max_tokens": 120, "llm_timeout_s": 300.0}
+SMALL_ENV = {"PROCQA_LLM_WORDS": "60", "PROCQA_LLM_MAX_TOKENS": "120", "PROCQA_LLM_TIMEOUT": "300"}
 REMOTE = "http://192.0.2.10:11434/v1"  # TEST-NET-1: never routed; only ever refused, never contacted
 
 
@@ -104,7 +107,12 @@ def hanging_url():
 
 
 def _with_model(engine, url, **changes):
-    return engine.with_settings(llm_url=url, llm_model=MODEL, **changes)
+    return engine.with_settings(llm_url=url, llm_model=MODEL, **{**SMALL, **changes})
+
+
+def _configure(monkeypatch, url):
+    for name, value in {"PROCQA_LLM_URL": url, "PROCQA_LLM_MODEL": MODEL, **SMALL_ENV}.items():
+        monkeypatch.setenv(name, value)
 
 
 def _assert_checked(answer, threshold: float):
@@ -117,19 +125,15 @@ def _assert_checked(answer, threshold: float):
 
 def test_model_answers_through_real_server_and_invented_content_is_removed(engine, llm_url):
     model = _with_model(engine, llm_url, llm_min_kept=1)
-    written_all = []
-    for question in QUESTIONS:
-        answer = model.ask(question, ["set-2025"], llm=True)
-        written = answer.written
-        assert written is not None and written.sentences, written
-        _assert_checked(answer, model.settings.llm_support)
-        written_all.append(written)
-        if written.used:
-            assert written.mode == MODEL
-            assert all(c.kept and c.citations for c in written.kept)
-        else:
-            assert written.notice and written.mode == "quoted from the procedures"
-    removed = [c for w in written_all for c in w.sentences if not c.kept]
+    answer = model.ask(QUESTIONS[0], ["set-2025"], llm=True)
+    written = answer.written
+    assert written is not None and written.sentences, written
+    _assert_checked(answer, model.settings.llm_support)
+    if written.used:
+        assert written.mode == MODEL and written.text.count("[") >= len(written.kept)
+    else:
+        assert "passed the check" in written.notice and written.mode == "quoted from the procedures"
+    removed = [c for c in written.sentences if not c.kept]
     # The 135M model invents: the check removes it, each with its reason.
     assert removed and all(c.reason for c in removed)
 
@@ -148,8 +152,7 @@ def test_no_server_gives_the_quoted_answer(engine, cli, monkeypatch):
     answer = _with_model(engine, closed).ask(QUESTIONS[0], ["set-2025"], llm=True)
     assert not answer.written.used and "no model server" in answer.written.notice
     assert answer.sections and answer.sections[0].steps
-    monkeypatch.setenv("PROCQA_LLM_URL", closed)
-    monkeypatch.setenv("PROCQA_LLM_MODEL", MODEL)
+    _configure(monkeypatch, closed)
     status, out, err = cli(["ask", "--llm", QUESTIONS[0], "--doc", "set-2025"])
     assert status == 0 and not err
     assert "could not be used (no model server" in out and "[1]" in out and "Traceback" not in out
@@ -165,8 +168,7 @@ def test_hanging_server_times_out_to_the_quoted_answer(engine, hanging_url):
 def test_remote_url_is_refused_without_permission(engine, cli, monkeypatch):
     answer = _with_model(engine, REMOTE).ask(QUESTIONS[0], ["set-2025"], llm=True)
     assert not answer.written.used and "PROCQA_LLM_ALLOW_REMOTE" in answer.written.notice
-    monkeypatch.setenv("PROCQA_LLM_URL", REMOTE)
-    monkeypatch.setenv("PROCQA_LLM_MODEL", MODEL)
+    _configure(monkeypatch, REMOTE)
     status, out, err = cli(["ask", "--llm", QUESTIONS[0]])
     assert status == 2 and not out and "not this machine" in err and "Traceback" not in err
     assert [is_loopback(h) for h in ("127.0.0.1", "::1", "[::1]", "localhost", "127.9.9.9")] == [True] * 5
@@ -182,8 +184,7 @@ def test_default_output_is_unchanged_when_a_model_is_configured(cli, llm_url, mo
         return data
 
     plain = run()
-    monkeypatch.setenv("PROCQA_LLM_URL", llm_url)
-    monkeypatch.setenv("PROCQA_LLM_MODEL", MODEL)
+    _configure(monkeypatch, llm_url)
     assert run() == plain
     # The keys of the stable interface, in their order, and nothing added without --llm.
     assert list(plain) == [
@@ -203,7 +204,7 @@ def test_ask_llm_opens_no_connection_beyond_loopback(data_dir, llm_url, tmp_path
     script = GUARD + "import sys\nfrom procqa.cli import main\n"
     script += f"sys.exit(main(['ask', '--json', '--llm', {QUESTIONS[0]!r}]))\n"
     env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "ANONYMIZED_TELEMETRY")}
-    env.update(PROCQA_DATA=str(data_dir), PROCQA_LLM_URL=llm_url, PROCQA_LLM_MODEL=MODEL)
+    env.update(PROCQA_DATA=str(data_dir), PROCQA_LLM_URL=llm_url, PROCQA_LLM_MODEL=MODEL, **SMALL_ENV)
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600, cwd=tmp_path
     )
@@ -225,8 +226,7 @@ def test_app_switch_streams_a_checked_answer(data_dir, engine, llm_url, monkeypa
     at = AppTest.from_file(APP, default_timeout=300)
     at.run()
     assert not any(USE_LLM in c.label for c in at.checkbox)  # no model configured: no switch
-    monkeypatch.setenv("PROCQA_LLM_URL", llm_url)
-    monkeypatch.setenv("PROCQA_LLM_MODEL", MODEL)
+    _configure(monkeypatch, llm_url)
     at = AppTest.from_file(APP, default_timeout=300)
     at.run()
     switch = next(c for c in at.checkbox if USE_LLM in c.label)
@@ -246,8 +246,7 @@ def test_app_says_on_every_page_when_questions_leave_the_machine(data_dir, engin
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("PROCQA_DATA", str(data_dir))
-    monkeypatch.setenv("PROCQA_LLM_URL", REMOTE)
-    monkeypatch.setenv("PROCQA_LLM_MODEL", MODEL)
+    _configure(monkeypatch, REMOTE)
     at = AppTest.from_file(APP, default_timeout=300)
     at.run()
     assert not any("leave this machine" in w.value for w in at.warning)  # not allowed: refused, no banner

@@ -31,7 +31,10 @@ def render_text(answer: Answer) -> str:
     written = answer.written
     if written is not None and written.used:
         lines.append(f"Written by {written.model}; every sentence checked against the paragraph it cites.")
-        lines.append(written.text)
+        for section in answer.sections:
+            if kept := written.lines(section.doc_id):
+                note = f"\nNote: {section.note}" if section.note else ""
+                lines += ["", f"{section.heading}{note}", kept]
     else:
         if written is not None:  # the notice ends "... so this answer is quoted from the procedures."
             lines += [written.notice, ""]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from procqa.engine import check_sentence
@@ -71,6 +71,17 @@ def verdicts(items: list[Item], corpus, threshold: float) -> list[tuple[Item, ob
     return [(it, check_sentence(it.sentence, it.cited, shown(it, corpus), threshold)) for it in items]
 
 
+def _at(judged: list[tuple[Item, object]], threshold: float) -> list[tuple[Item, object]]:
+    """Verdicts made at threshold 0 (every other rule applied), re-decided at `threshold`: only the
+    support rule depends on it, so a grid costs one pass."""
+    out = []
+    for it, v in judged:
+        if v.kept and v.support < threshold:
+            v = replace(v, kept=False, reason=f"not supported (support {v.support:.2f} < {threshold:.2f})")
+        out.append((it, v))
+    return out
+
+
 def figures(judged: list[tuple[Item, object]]) -> dict:
     bad = [v for it, v in judged if it.unsupported]
     good = [v for it, v in judged if not it.unsupported]
@@ -92,10 +103,8 @@ def _share(n: int, d: int) -> float | None:
 def fit_threshold(items: list[Item], corpus) -> tuple[float, list[dict]]:
     """The threshold removing the most unsupported sentences of the fit half while removing at most
     MAX_SUPPORTED_REMOVED of its supported ones (ties: the lower threshold, which removes less)."""
-    fit = [it for it in items if it.split == "fit"]
-    grid = []
-    for t in GRID:
-        grid.append({"threshold": t, **figures(verdicts(fit, corpus, t))})
+    fit = verdicts([it for it in items if it.split == "fit"], corpus, 0.0)
+    grid = [{"threshold": t, **figures(_at(fit, t))} for t in GRID]
     allowed = [g for g in grid if (g["supported_removed"] or 0) <= MAX_SUPPORTED_REMOVED]
     best = max(allowed, key=lambda g: (g["unsupported_removed"] or 0, -g["threshold"]))
     return best["threshold"], grid

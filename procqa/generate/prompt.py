@@ -18,9 +18,24 @@ def excerpt(text: str, words: int) -> str:
     return text if len(parts) <= words else " ".join(parts[:words]) + " …"
 
 
+# One worked example, so that even a small model sees the shape wanted: a step, then its [n].
+EXAMPLE_USER = (
+    "Paragraphs:\n\n[1] Staff must record the concern on the day it arises.\n\n[2] The designated lead "
+    "should refer to children's social care within one working day.\n\nQuestion: what do I do?"
+)
+EXAMPLE_REPLY = (
+    "Record the concern on the day it arises [1].\n"
+    "The designated lead should refer to children's social care within one working day [2]."
+)
+
+
 def messages(question: str, citations: list[Citation], words: int) -> list[dict]:
     """Chat messages for one document's part of an answer: the paragraphs as [n] (n as the answer
     numbers them, so a model's [2] is the answer's source [2]) then the question."""
     numbered = "\n\n".join(f"[{c.n}] {excerpt(c.paragraph.text, words)}" for c in citations)
-    user = f"Paragraphs:\n\n{numbered}\n\nQuestion: {question}\n\nSteps, each ending with its [number]:"
-    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+    return [
+        {"role": "system", "content": SYSTEM},
+        {"role": "user", "content": EXAMPLE_USER},
+        {"role": "assistant", "content": EXAMPLE_REPLY},
+        {"role": "user", "content": f"Paragraphs:\n\n{numbered}\n\nQuestion: {question}"},
+    ]
