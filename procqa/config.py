@@ -134,7 +134,7 @@ class Settings:
     llm_paragraph_words: int = field(default_factory=lambda: int(_env_float("PROCQA_LLM_WORDS", 160)))
     # A generated sentence is kept when its content words and phrases are this well supported by a
     # paragraph it cites (fitted on the dev part of eval/llm_check.jsonl; see eval/results/llm_check.md).
-    llm_support: float = 0.6
+    llm_support: float = 0.7
     llm_min_kept: int = 2  # fewer kept sentences in a document's part: the quoted answer instead
 
     # --- coverage report ---

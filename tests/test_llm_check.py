@@ -25,7 +25,7 @@ P2 = Paragraph(
 )
 SHOWN = {1: P1, 2: P2}
 # What the check achieves on the labelled set's report half (eval/results/llm_check.md), as floors.
-REPORT_FLOORS = {"unsupported_removed": 0.0, "supported_removed": 1.0}
+REPORT_FLOORS = {"unsupported_removed": 0.95, "supported_removed": 0.10}
 
 
 def verdict(sentence: str, cited: tuple[int, ...]):
