@@ -98,3 +98,16 @@ def test_labelled_set_is_measured_against_its_targets(tmp_path, capsys):
     assert report["unsupported_removed"] >= REPORT_FLOORS["unsupported_removed"]
     assert report["supported_removed"] <= REPORT_FLOORS["supported_removed"]
     capsys.readouterr()
+
+
+def test_the_local_model_texts_are_plain():
+    """The switch's help, the remote banner and the fallback notice read as plainly as the page's other
+    fixed text (tests/test_readability.py): each at least 50 on the Flesch reading ease."""
+    from procqa.eval.readability import reading_ease
+    from procqa.generate.write import NOTICE
+    from procqa.web import app
+
+    texts = [app.LLM_HELP, app.REMOTE_BANNER.format(url="http://10.0.0.5:11434/v1")]
+    texts += [NOTICE.format(why="only 1 of its sentences passed the check")]
+    scores = {text[:40]: reading_ease(text) for text in texts}
+    assert all(score >= 50 for score in scores.values()), scores
