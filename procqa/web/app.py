@@ -374,7 +374,8 @@ def stream_written(engine: Engine, turn: Turn, settings: Settings) -> Answer:
             st.markdown(escape_markdown(shorten(turn.question, 500)))
         with st.chat_message("assistant", avatar=ASSISTANT_AVATAR):
             st.caption(f"{escape_markdown(settings.llm_model)} is writing; each sentence is checked.")
-            st.write_stream(writing)
+            # The model's words are shown as text, never as markup (links, images, HTML).
+            st.write_stream(f"- {escape_markdown(line.strip())}\n" for line in writing)
     live.empty()
     return writing.answer
 
