@@ -46,6 +46,17 @@ def _default_manifest() -> Path:
     return (CHECKOUT or PACKAGE.parent) / "corpus" / "manifest.json"
 
 
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(_env(name) or default)
+    except ValueError:
+        return default
+
+
 def _default_eval_dir() -> Path:
     """Gold questions and reports: eval/ of the checkout, or ./eval where procqa is installed."""
     return CHECKOUT / "eval" if CHECKOUT is not None else Path.cwd() / "eval"
@@ -109,6 +120,22 @@ class Settings:
 
     # --- input ---
     max_question_chars: int = 2000
+
+    # --- optional local language model (off unless llm_url and llm_model are both set) ---
+    # An OpenAI-compatible server (Ollama: http://127.0.0.1:11434/v1, llama.cpp: http://127.0.0.1:8080/v1).
+    llm_url: str = field(default_factory=lambda: _env("PROCQA_LLM_URL"))
+    llm_model: str = field(default_factory=lambda: _env("PROCQA_LLM_MODEL"))
+    # Questions would leave this machine: refused unless this is set (PROCQA_LLM_ALLOW_REMOTE=1).
+    llm_allow_remote: bool = field(default_factory=lambda: _env("PROCQA_LLM_ALLOW_REMOTE") == "1")
+    llm_timeout_s: float = field(default_factory=lambda: _env_float("PROCQA_LLM_TIMEOUT", 60.0))
+    llm_connect_timeout_s: float = 3.0  # a server that is not there is known at once
+    llm_max_tokens: int = field(default_factory=lambda: int(_env_float("PROCQA_LLM_MAX_TOKENS", 400)))
+    # Each cited paragraph is shown to the model up to this many words (the check reads all of it).
+    llm_paragraph_words: int = field(default_factory=lambda: int(_env_float("PROCQA_LLM_WORDS", 160)))
+    # A generated sentence is kept when its content words and phrases are this well supported by a
+    # paragraph it cites (fitted on the dev part of eval/llm_check.jsonl; see eval/results/llm_check.md).
+    llm_support: float = 0.7
+    llm_min_kept: int = 2  # fewer kept sentences in a document's part: the quoted answer instead
 
     # --- coverage report ---
     staff_questions: int = 200  # distinct staff questions (most recent) the report asks again and lists

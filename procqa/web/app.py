@@ -16,11 +16,12 @@ import streamlit as st
 
 from procqa.config import Settings
 from procqa.contents import CHAPTER_DEPTH, default_chapter, locate
-from procqa.engine import Engine, InContext, QuestionError
+from procqa.engine import Engine, InContext, QuestionError, llm_configured, llm_problem, llm_remote
 from procqa.feedback.store import CHOICES, db_path, record
 from procqa.records import (
     NOT_COVERED,
     PHASE_LABELS,
+    QUOTED,
     TENTATIVE,
     Answer,
     Citation,
@@ -46,6 +47,15 @@ EXAMPLES = (
 )
 BOTH = "both"
 USER_AVATAR, ASSISTANT_AVATAR = "🧑", "📘"
+REMOTE_BANNER = (
+    "Questions you ask with the local model switched on leave this machine: they are sent to the language "
+    "model at {url} (PROCQA_LLM_ALLOW_REMOTE is set)."
+)
+USE_LLM = "Let the local model write the answer"
+LLM_HELP = (
+    "The model writes the answer from the same paragraphs; each sentence is shown only if the paragraph "
+    "it cites supports it. If the model fails, you get the quoted answer."
+)
 START_AGAIN = (
     "Start again clears your questions and answers from this page and from the app's memory. Feedback you "
     "gave stays in the feedback store on this computer, with the question unless you switched that off."
@@ -111,7 +121,43 @@ def render_section(section: Section, answer: Answer) -> None:
     st.markdown("\n".join(lines))
 
 
+def render_written(answer: Answer) -> None:
+    """The local model's answer: its kept sentences with linked markers, per document, then the same
+    sources as a quoted answer (every paragraph one click away)."""
+    written = answer.written
+    assert written is not None
+    by_n = {c.n: c for c in answer.citations}
+    st.caption(
+        f"Written by {escape_markdown(written.model)}. Every sentence was checked against the paragraph it "
+        "cites; open a source to read the procedures' own words."
+    )
+    if answer.tentative:
+        st.warning(TENTATIVE)
+    for section in answer.sections:
+        kept = [c for c in written.kept if c.doc_id == section.doc_id]
+        if not kept:
+            continue
+        st.markdown(f"**{escape_markdown(section.heading)}**")
+        if section.note:
+            st.caption(f"Note: {section.note}")
+        lines = []
+        for c in kept:
+            markers = "".join(
+                f'[\\[{n}\\]]({paragraph_url(by_n[n].paragraph)} "{by_n[n].label}")' for n in c.citations
+            )
+            lines.append(f"- {escape_markdown(c.text)} {markers}")
+        st.markdown("\n".join(lines))
+    render_sources(list(answer.citations))
+
+
 def render_answer(answer: Answer) -> None:
+    if answer.written is not None:
+        if answer.written.used:
+            render_written(answer)
+            return
+        # The model was asked but could not be used: say why in one line, then the quoted answer.
+        st.info(answer.written.notice)
+        st.caption(f"Answer {QUOTED}.")
     if answer.tentative:
         st.warning(TENTATIVE)
     sections = answer.sections
@@ -260,6 +306,13 @@ def sidebar(docs: dict[str, DocumentInfo]) -> list[str]:
             key="keep_question",
             help="When off, feedback is stored without the question (the question column is left empty).",
         )
+        settings = Settings()
+        if llm_configured(settings):
+            if problem := llm_problem(settings):
+                st.warning(f"The local model is not used: {problem}")
+            else:
+                # A checkbox, not st.toggle (see above); shown only when a model is configured.
+                st.checkbox(f"{USE_LLM} ({settings.llm_model})", value=False, key="use_llm", help=LLM_HELP)
         if st.button("Start again", key="start_again", help=START_AGAIN):
             start_again()
         st.caption(START_AGAIN)
@@ -301,11 +354,30 @@ def chat_view(settings: Settings, index_path: str, docs: dict[str, DocumentInfo]
         engine = get_warm_engine(str(settings.data_dir), index_path)
         with st.spinner("Searching the procedures…"):
             turn.answer = engine.ask(question, doc_ids, history=history)
+        if st.session_state.get("use_llm") and llm_configured(settings) and not llm_problem(settings):
+            turn.answer = stream_written(engine, turn, settings)
     except QuestionError as exc:
         turn.error = f"That question cannot be asked as typed: {exc}."
     turns.append(turn)
     render_turn(len(turns) - 1, turn, settings)
     question_log.keep(settings, question, doc_ids, turn.answer)  # only when switched on in the sidebar
+
+
+def stream_written(engine: Engine, turn: Turn, settings: Settings) -> Answer:
+    """The local model's answer as it is written, each sentence shown once it has passed the check; the
+    finished answer is then drawn like any other turn (with its sources), so the stream is cleared."""
+    assert turn.answer is not None
+    writing = engine.write(turn.answer, settings)  # the engine is shared; the model is this page's
+    live = st.empty()
+    with live.container():
+        with st.chat_message("user", avatar=USER_AVATAR):
+            st.markdown(escape_markdown(shorten(turn.question, 500)))
+        with st.chat_message("assistant", avatar=ASSISTANT_AVATAR):
+            st.caption(f"{escape_markdown(settings.llm_model)} is writing; each sentence is checked.")
+            # The model's words are shown as text, never as markup (links, images, HTML).
+            st.write_stream(f"- {escape_markdown(line.strip())}\n" for line in writing)
+    live.empty()
+    return writing.answer
 
 
 def source_view(settings: Settings, engine: Engine, source: SourceRef) -> None:
@@ -402,6 +474,10 @@ def chat_page() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="procqa — child-protection procedures", layout="wide")
+    settings = Settings()
+    if llm_remote(settings) and not llm_problem(settings):
+        # Every page, every run: the user allowed a model on another machine, so questions leave this one.
+        st.warning(REMOTE_BANNER.format(url=escape_markdown(settings.llm_url)))
     # One app, a page per kind of user: staff ask, trainers build quizzes. The chat stays at "/", so
     # every citation URL ("?doc=...&ref=...") made before the quiz page existed still opens.
     pages = [

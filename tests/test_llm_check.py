@@ -1,0 +1,113 @@
+"""The check on generated sentences, exactly: each rule removes what it is for and keeps a faithful
+sentence (pure text, no model or index)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from procqa.generate.check import check, sentences
+from procqa.records import Paragraph
+
+P1 = Paragraph(
+    "set-2025",
+    "A 1.6.5",
+    "Where a child is in immediate danger, the referrer must contact the police on 999. A referral to "
+    "children's social care should be made within 24 hours. Staff must not investigate the concern "
+    "themselves.",
+)
+P2 = Paragraph(
+    "set-2025",
+    "A 2.1",
+    "The designated safeguarding lead should record the concern the same day. The social worker may visit "
+    "the child at home. Call the duty team on 0345 603 7627.",
+)
+SHOWN = {1: P1, 2: P2}
+# What the check achieves on the labelled set's report half (eval/results/llm_check.md), as floors.
+REPORT_FLOORS = {"unsupported_removed": 0.95, "supported_removed": 0.10}
+
+
+def verdict(sentence: str, cited: tuple[int, ...]):
+    return check(sentence, cited, SHOWN, 0.6)
+
+
+@pytest.mark.parametrize(
+    "sentence, cited",
+    [
+        ("Make a referral to children's social care within 24 hrs.", (1,)),
+        ("Make a referral to children's social care within twenty-four hours.", (1,)),
+        ("Staff must not investigate the concern themselves.", (1,)),
+        ("Contact the police on 999 if the child is in immediate danger.", (1,)),
+        ("The designated safeguarding lead should record the concern the same day.", (2,)),
+        ("Call the duty team on 0345 603 7627.", (2,)),
+        ("Contact the police on 999, then call the duty team on 0345 603 7627.", (1, 2)),
+    ],
+)
+def test_faithful_sentences_are_kept(sentence, cited):
+    v = verdict(sentence, cited)
+    assert v.kept, v.reason
+
+
+@pytest.mark.parametrize(
+    "sentence, cited, reason",
+    [
+        ("Contact the police on 999 if the child is in immediate danger.", (), "cites no paragraph"),
+        ("Contact the police on 999 if the child is in immediate danger.", (3,), "cites [3]"),
+        ("Make a referral to children's social care within 48 hours.", (1,), "time span '48 hours'"),
+        ("Make a referral to children's social care within 2 days.", (1,), "time span '2 days'"),
+        ("The police officer should record the concern the same day.", (2,), "role 'police"),
+        ("Call the duty team on 0345 603 7000.", (2,), "phone number"),
+        ("Call the NSPCC helpline.", (1,), "name 'NSPCC'"),
+        ("Staff must investigate the concern themselves.", (1,), "drops a negation"),
+        ("The social worker must not visit the child at home.", (2,), "adds a negation"),
+        ("The designated safeguarding lead must record the concern the same day.", (2,), "'must'"),
+        ("Take photographs of the injuries and keep them safe.", (1,), "not supported"),
+        # True of [1], but cited to [2]: the citation must carry it.
+        ("Contact the police on 999 if the child is in immediate danger.", (2,), "number '999'"),
+    ],
+)
+def test_unfaithful_sentences_are_removed_for_their_reason(sentence, cited, reason):
+    v = verdict(sentence, cited)
+    assert not v.kept
+    assert reason in v.reason
+
+
+def test_replies_are_cut_into_cited_sentences():
+    reply = "Steps:\n1. Call the police. [1]\n2. Record it [2]. Tell the lead [1, 2].\n[3]\n- **Refer** now"
+    assert sentences(reply) == [
+        ("Call the police.", (1,)),
+        ("Record it.", (2,)),
+        ("Tell the lead.", (1, 2)),
+        ("Refer now", ()),
+    ]
+
+
+def test_labelled_set_is_measured_against_its_targets(tmp_path, capsys):
+    """`procqa eval --llm-check`: the labelled set's paragraphs all exist, the threshold is fitted on the
+    fit half, and the figures on the half never used to fit meet the issue's targets."""
+    from procqa.cli import main
+    from procqa.config import Settings
+
+    assert main(["eval", "--llm-check", "--out", str(tmp_path)]) == 0
+    result = json.loads((tmp_path / "llm_check.json").read_text())
+    assert "unsupported removed" in (tmp_path / "llm_check.md").read_text()
+    assert result["all"]["sentences"] >= 150
+    assert result["threshold"] == Settings().llm_support  # the shipped threshold is the fitted one
+    report = result["report"]
+    assert report["unsupported_removed"] >= REPORT_FLOORS["unsupported_removed"]
+    assert report["supported_removed"] <= REPORT_FLOORS["supported_removed"]
+    capsys.readouterr()
+
+
+def test_the_local_model_texts_are_plain():
+    """The switch's help, the remote banner and the fallback notice read as plainly as the page's other
+    fixed text (tests/test_readability.py): each at least 50 on the Flesch reading ease."""
+    from procqa.eval.readability import reading_ease
+    from procqa.generate.write import NOTICE
+    from procqa.web import app
+
+    texts = [app.LLM_HELP, app.REMOTE_BANNER.format(url="http://10.0.0.5:11434/v1")]
+    texts += [NOTICE.format(why="only 1 of its sentences passed the check")]
+    scores = {text[:40]: reading_ease(text) for text in texts}
+    assert all(score >= 50 for score in scores.values()), scores
