@@ -46,7 +46,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         except QuestionError as exc:
             return fail(str(exc))
     try:
-        engine = open_engine(settings)
+        engine = open_engine(settings, preload=True)
     except IndexMissing as exc:
         return fail(str(exc))
     docs = [args.doc] if args.doc else None
