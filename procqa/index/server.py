@@ -77,12 +77,17 @@ def parse_url(settings: Settings) -> Address:
     return Address(host, port, parts.scheme == "https")
 
 
+_CLIENTS: dict[Address, object] = {}  # one per server and process: making one costs requests
+
+
 def client(settings: Settings):
     """A client of the configured server; one clear error when it is not answering."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     address = parse_url(settings)
+    if address in _CLIENTS:
+        return _CLIENTS[address]
     try:
         api = chromadb.HttpClient(
             host=address.host,
@@ -97,6 +102,7 @@ def client(settings: Settings):
             f"cannot reach the Chroma server at {address} ({_reason(exc)}); start it with "
             f"`chroma run --path DIR --host {address.host} --port {address.port}` or unset PROCQA_CHROMA_URL"
         ) from None
+    _CLIENTS[address] = api
     return api
 
 
@@ -115,6 +121,8 @@ def live_name(api) -> str | None:
         pointer = api.get_collection(POINTER, embedding_function=None)
     except (NotFoundError, ValueError):
         return None
+    except Exception as exc:  # the server went away after this process first reached it
+        raise ServerUnavailable(f"the Chroma server stopped answering ({_reason(exc)})") from None
     return (pointer.metadata or {}).get("live") or None
 
 
