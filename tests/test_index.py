@@ -191,3 +191,13 @@ def test_disk_full_while_writing_leaves_the_previous_index_answering(scratch, tm
     assert stats.embedded == 1 and stats.paragraphs == 3129 + 373 + 1
     assert [p.name for p in scratch.data_dir.glob("index-*")] == [store.live_path(scratch).name]
     assert [p.ref for p in store.read_paragraphs(scratch, "records-policy")] == ["1.1.1"]
+
+
+def test_reuse_survives_more_ids_than_sqlite_takes_in_one_query(scratch):
+    """At 40 documents a build asks for 85,000 passages' vectors; one query naming them all fails in
+    SQLite ("too many SQL variables") and everything would be embedded again."""
+    live = store.live_path(scratch)
+    real = store.chroma_client(live / "chroma").get_collection(store.COLLECTION).get(include=[])["ids"]
+    absent = [f"absent-{i}" for i in range(40_000)]
+    found = store.reusable_embeddings(scratch, real + absent)
+    assert set(found) == set(real) and len(real) > 4000

@@ -85,13 +85,19 @@ def reusable_embeddings(settings: Settings, ids: list[str]) -> dict[str, list[fl
     current = live_path(settings)
     if current is None:
         return {}
+    out: dict[str, list[float]] = {}
     try:
         collection = chroma_client(current / "chroma").get_collection(COLLECTION)
-        found = collection.get(ids=ids, include=["embeddings"])
+        # In batches: one request naming more ids than SQLite takes variables (32,766; 85,000 passages
+        # at 40 documents) fails, and everything would be embedded again.
+        for start in range(0, len(ids), settings.store_batch):
+            found = collection.get(ids=ids[start : start + settings.store_batch], include=["embeddings"])
+            pairs = zip(found["ids"], found["embeddings"], strict=True)
+            out.update((i, list(map(float, e))) for i, e in pairs)
     except Exception as exc:  # an unreadable old index only costs a re-embed
         print(f"note: previous index unreadable ({exc}); embedding everything", file=sys.stderr)
         return {}
-    return {i: list(map(float, e)) for i, e in zip(found["ids"], found["embeddings"], strict=True)}
+    return out
 
 
 def build(
