@@ -62,6 +62,13 @@ def _default_eval_dir() -> Path:
     return CHECKOUT / "eval" if CHECKOUT is not None else Path.cwd() / "eval"
 
 
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where things live and the knobs of ingest, retrieval and answering."""
@@ -69,6 +76,18 @@ class Settings:
     data_dir: Path = field(default_factory=_default_data_dir)
     manifest: Path = field(default_factory=_default_manifest)
     eval_dir: Path = field(default_factory=_default_eval_dir)
+
+    # --- where the index lives ---
+    # Empty: the embedded index in data_dir. "http://127.0.0.1:8000": a Chroma server (`chroma run`),
+    # the single source of truth for every process that ingests or asks (see index/server.py).
+    chroma_url: str = field(default_factory=lambda: os.environ.get("PROCQA_CHROMA_URL", ""))
+    # A server beyond loopback receives every question and the procedures: only when asked for.
+    chroma_allow_remote: bool = field(
+        default_factory=lambda: os.environ.get("PROCQA_CHROMA_ALLOW_REMOTE", "") in ("1", "true", "yes")
+    )
+    # How often (seconds, at most) a running engine checks for a newer ingest before a question; the
+    # check is one readlink (embedded) or one small request to the server.
+    reload_check_seconds: float = field(default_factory=lambda: _env_float("PROCQA_RELOAD_SECONDS", 2.0))
 
     # --- ingest ---
     passage_words: int = 110  # MiniLM reads 256 word pieces; longer paragraphs are embedded in passages

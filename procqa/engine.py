@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -62,6 +63,7 @@ __all__ = [
 ]
 
 _OPENING = threading.Lock()
+_RELOADING = threading.Lock()
 
 # What a bad document raises, whichever stage finds it.
 IngestError = (UnsupportedDocument, UnreadablePDF, IndexMissing, FileNotFoundError)
@@ -95,6 +97,7 @@ class Engine:
     index: store.OpenIndex
     _retriever: object = field(default=None, repr=False)
     _by_doc: dict[str, list[Paragraph]] = field(default_factory=dict, repr=False)
+    _checked: float = field(default_factory=time.monotonic, repr=False)
 
     @property
     def docs(self) -> dict[str, DocumentInfo]:
@@ -131,8 +134,18 @@ class Engine:
     ) -> Answer:
         """Answer from the chosen procedures (all by default). mode: hybrid, bm25 or dense. llm: the
         configured local model writes the answer from the same paragraphs, every sentence checked
-        (`Answer.written`); any failure leaves the quoted answer with a notice."""
-        answer = answer_question(self.retriever, self.docs, question, doc_ids, k, history, mode)
+        (`Answer.written`); any failure leaves the quoted answer with a notice.
+
+        A newer ingest (checked at most every `reload_check_seconds`) is loaded first; a question whose
+        build was deleted under it (a server keeps only the live build and the one before) is asked
+        again of the live one."""
+        self.refresh()
+        try:
+            answer = answer_question(self.retriever, self.docs, question, doc_ids, k, history, mode)
+        except Exception as exc:
+            if not store.is_gone(exc) or not self.refresh(force=True):
+                raise
+            answer = answer_question(self.retriever, self.docs, question, doc_ids, k, history, mode)
         if not llm:
             return answer
         writing = self.write(answer)
@@ -145,6 +158,36 @@ class Engine:
         passes the check, then read `.answer` (with `written` set). `settings`: the model settings to use
         when they differ from the engine's (the app's shared engine, a page's current settings)."""
         return Writing(answer, settings or self.settings)
+
+    def refresh(self, force: bool = False) -> bool:
+        """Load the live index if a newer ingest replaced the one this engine reads; True if it did.
+
+        The new index and retriever are built beside the old one, which keeps answering meanwhile
+        (another thread finding a reload under way does not wait for it)."""
+        now = time.monotonic()
+        if not force and now - self._checked < self.settings.reload_check_seconds:
+            return False
+        self._checked = now
+        try:
+            live = store.live_path(self.settings)
+        except IndexMissing:  # the server is away: keep answering from what is loaded, if it can
+            return False
+        if live is None or live == self.index.path or not _RELOADING.acquire(blocking=force):
+            return False
+        try:
+            if live == self.index.path:
+                return False
+            index = store.load(self.settings)
+            retriever = None
+            if self._retriever is not None:
+                from procqa.retrieval.hybrid import Retriever
+
+                retriever = Retriever.open(index, self.settings)
+            # Swapped together, in this order: a reader takes self.retriever, which holds its own index.
+            self.index, self._retriever, self._by_doc = index, retriever, {}
+            return True
+        finally:
+            _RELOADING.release()
 
     def candidates(self, question: str, doc_id: str, k: int | None = None) -> CandidateRows:
         """What the ranker sees for a question: every candidate paragraph and its features."""
@@ -215,9 +258,15 @@ def live_index(settings: Settings) -> Path | None:
     return store.live_path(settings)
 
 
-def open_engine(settings: Settings | None = None, warm: bool = False) -> Engine:
-    """The live index of `settings.data_dir`; raises IndexMissing when there is none."""
+def open_engine(settings: Settings | None = None, warm: bool = False, preload: bool = False) -> Engine:
+    """The live index of `settings.data_dir`; raises IndexMissing when there is none.
+
+    `preload` (a command that will ask): the model loads in the background while the index is read."""
     settings = settings or Settings()
+    if (preload or warm) and store.live_path(settings) is not None:
+        from procqa.index.embedder import preload as preload_model
+
+        preload_model()
     engine = Engine(settings, store.load(settings))
     return engine.warm() if warm else engine
 
@@ -226,9 +275,11 @@ def ingest(
     settings: Settings,
     paths: list[Path] | None = None,
     progress: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr),
+    force: bool = False,
 ) -> BuildStats:
-    """No paths: the bundled corpus. Paths: those files are added to (or replace) the live index."""
-    return update_index(settings, paths, progress)
+    """No paths: the bundled corpus. Paths: those files are added to (or replace) the live index.
+    Sources unchanged since the live build: nothing is done, unless `force`."""
+    return update_index(settings, paths, progress, force)
 
 
 def parse_corpus(settings: Settings) -> dict[str, tuple[DocumentInfo, list[Paragraph]]]:

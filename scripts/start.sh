@@ -27,7 +27,9 @@ if [ "${PROCQA_SKIP_SETUP:-}" != 1 ]; then
   bash scripts/setup.sh
 fi
 export HF_HUB_OFFLINE=1 ANONYMIZED_TELEMETRY=False
-if [ ! -e "${PROCQA_DATA:-data}/index/meta.json" ]; then
+# With a Chroma server (PROCQA_CHROMA_URL) the server holds the index and ingest is its keeper's job: an
+# ingest of the bundled corpus here would replace documents others added.
+if [ -z "${PROCQA_CHROMA_URL:-}" ] && [ ! -e "${PROCQA_DATA:-data}/index/meta.json" ]; then
   .venv/bin/procqa ingest
 fi
 if [ -f app.py ]; then

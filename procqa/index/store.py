@@ -70,6 +70,10 @@ def cosine_from_llama_similarity(similarity: float) -> float:
 
 
 def live_path(settings: Settings) -> Path | None:
+    if settings.chroma_url:
+        from procqa.index import server
+
+        return server.live_path(settings)
     link = settings.index_link
     if not link.exists():
         return None
@@ -77,17 +81,23 @@ def live_path(settings: Settings) -> Path | None:
     return target if (target / "meta.json").is_file() else None
 
 
-def _reusable_embeddings(settings: Settings, ids: list[str]) -> dict[str, list[float]]:
+def reusable_embeddings(settings: Settings, ids: list[str]) -> dict[str, list[float]]:
     current = live_path(settings)
     if current is None:
         return {}
+    out: dict[str, list[float]] = {}
     try:
         collection = chroma_client(current / "chroma").get_collection(COLLECTION)
-        found = collection.get(ids=ids, include=["embeddings"])
+        # In batches: one request naming more ids than SQLite takes variables (32,766; 85,000 passages
+        # at 40 documents) fails, and everything would be embedded again.
+        for start in range(0, len(ids), settings.store_batch):
+            found = collection.get(ids=ids[start : start + settings.store_batch], include=["embeddings"])
+            pairs = zip(found["ids"], found["embeddings"], strict=True)
+            out.update((i, list(map(float, e))) for i, e in pairs)
     except Exception as exc:  # an unreadable old index only costs a re-embed
         print(f"note: previous index unreadable ({exc}); embedding everything", file=sys.stderr)
         return {}
-    return {i: list(map(float, e)) for i, e in zip(found["ids"], found["embeddings"], strict=True)}
+    return out
 
 
 def build(
@@ -95,7 +105,14 @@ def build(
     docs: list[DocumentInfo],
     paragraphs: list[Paragraph],
     progress: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr),
+    fingerprint: str = "",
 ) -> BuildStats:
+    """Build the index of `paragraphs` and make it live. `fingerprint` (of the sources it was parsed
+    from) is stored with it, so a re-ingest of the same sources can skip the build."""
+    if settings.chroma_url:
+        from procqa.index import server
+
+        return server.build(settings, docs, paragraphs, progress, fingerprint)
     from llama_index.core.schema import TextNode
 
     from procqa.index.embedder import embed, model_name
@@ -115,7 +132,7 @@ def build(
         for p in paragraphs
         for i, text in enumerate(passages(p, settings.passage_words))
     ]
-    vectors = _reusable_embeddings(settings, [e[0] for e in entries])
+    vectors = reusable_embeddings(settings, [e[0] for e in entries])
     todo = [e for e in entries if e[0] not in vectors]
     changed = len({p.pid for _, p, _ in todo})
     progress(f"{len(paragraphs)} paragraphs: {len(paragraphs) - changed} unchanged, {changed} to embed")
@@ -146,13 +163,19 @@ def build(
         store.add(nodes[i : i + settings.store_batch])
     progress("  vector index written")
 
-    _write_bm25(folder / "bm25", paragraphs)
+    write_bm25(folder / "bm25", paragraphs)
     progress("  keyword index written")
     with open(folder / "paragraphs.jsonl", "w", encoding="utf-8") as fh:
         for p in paragraphs:
             fh.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
     (folder / "docs.json").write_text(json.dumps([asdict(d) for d in docs], indent=2), encoding="utf-8")
-    meta = {"format": FORMAT, "model": model_name(), "paragraphs": len(paragraphs), "built": time.time()}
+    meta = {
+        "format": FORMAT,
+        "model": model_name(),
+        "paragraphs": len(paragraphs),
+        "built": time.time(),
+        "fingerprint": fingerprint,
+    }
     # meta.json is written last: its presence is what marks a build complete.
     (folder / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     _swap_link(settings, folder)
@@ -162,7 +185,7 @@ def build(
     )
 
 
-def _write_bm25(folder: Path, paragraphs: list[Paragraph]) -> None:
+def write_bm25(folder: Path, paragraphs: list[Paragraph]) -> None:
     import bm25s
 
     retriever = bm25s.BM25()
@@ -213,8 +236,14 @@ class OpenIndex:
     paragraphs: list[Paragraph]
     by_id: dict[str, int]
     bm25: object
-    vector_store: object
-    collection: object
+    collection: object  # the Chroma collection of passages, asked directly on the query side
+
+    @property
+    def vector_store(self):
+        """The collection through llama-index (the llamaindex baseline and tests use it)."""
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        return ChromaVectorStore(chroma_collection=self.collection)
 
     def passage_vectors(self):
         """Every stored passage vector and the paragraph (by position) it belongs to, read once from
@@ -229,6 +258,10 @@ class OpenIndex:
 
 
 def load(settings: Settings) -> OpenIndex:
+    if settings.chroma_url:
+        from procqa.index import server
+
+        return server.load(settings)
     import bm25s
 
     path = live_path(settings)
@@ -240,7 +273,7 @@ def load(settings: Settings) -> OpenIndex:
     try:
         docs = {d.doc_id: d for d in _read_docs(path)}
         paragraphs = _read_paragraphs(path)
-        collection, store = _vector_store(chroma_client(path / "chroma"), create=False)
+        collection = chroma_client(path / "chroma").get_collection(COLLECTION, embedding_function=None)
         bm25 = bm25s.BM25.load(str(path / "bm25"))
     except Exception as exc:  # whatever broke inside, the user's remedy is the same: rebuild
         raise IndexMissing(_damaged(path, f"{exc.__class__.__name__}: {exc}")) from exc
@@ -250,7 +283,6 @@ def load(settings: Settings) -> OpenIndex:
         paragraphs=paragraphs,
         by_id={p.pid: i for i, p in enumerate(paragraphs)},
         bm25=bm25,
-        vector_store=store,
         collection=collection,
     )
 
@@ -279,7 +311,36 @@ def _read_paragraphs(path: Path, doc_id: str | None = None) -> list[Paragraph]:
     return out
 
 
+def is_gone(exc: BaseException) -> bool:
+    """Whether `exc` says the build being read was deleted (a server removed a replaced collection)."""
+    return type(exc).__name__ == "NotFoundError" and type(exc).__module__.startswith("chromadb")
+
+
+def live_meta(settings: Settings) -> dict:
+    """What the live build recorded of itself (fingerprint, paragraphs) and its path; {} without one."""
+    if settings.chroma_url:
+        from procqa.index import server
+
+        return server.live_meta(settings)
+    path = live_path(settings)
+    try:
+        meta = json.loads((path / "meta.json").read_text("utf-8")) if path else {}
+    except (OSError, ValueError):
+        return {}
+    return {**meta, "path": str(path)} if isinstance(meta, dict) else {}
+
+
+def tidy(settings: Settings) -> None:
+    """Remove what interrupted or replaced builds left behind (embedded mode keeps them as folders)."""
+    if not settings.chroma_url:
+        _remove_stale_builds(settings)
+
+
 def read_docs(settings: Settings) -> list[DocumentInfo]:
+    if settings.chroma_url:
+        from procqa.index import server
+
+        return server.read_docs(settings)
     path = live_path(settings)
     if path is None:
         return []
@@ -290,6 +351,10 @@ def read_docs(settings: Settings) -> list[DocumentInfo]:
 
 
 def read_paragraphs(settings: Settings, doc_id: str) -> list[Paragraph]:
+    if settings.chroma_url:
+        from procqa.index import server
+
+        return server.read_paragraphs(settings, doc_id)
     path = live_path(settings)
     if path is None:
         return []

@@ -19,7 +19,7 @@ import numpy as np
 
 from procqa.config import Settings
 from procqa.index.embedder import embed, use_threads
-from procqa.index.store import OpenIndex, cosine_from_llama_similarity
+from procqa.index.store import OpenIndex
 from procqa.index.tokens import tokenize
 from procqa.records import Hit, Paragraph
 from procqa.retrieval.expand import build_acronyms, expand
@@ -175,28 +175,20 @@ class Retriever:
         return [(self.index.paragraphs[i], float(scores[i])) for i in top if scores[i] > 0]
 
     def dense(self, query: str, doc_ids: list[str], n: int) -> list[tuple[Paragraph, float]]:
-        from llama_index.core.vector_stores.types import (
-            FilterOperator,
-            MetadataFilter,
-            MetadataFilters,
-            VectorStoreQuery,
+        # Chroma is asked directly (not through llama-index, whose import alone costs a second or more
+        # of start-up); with the cosine space its distance is 1 - cosine.
+        result = self.index.collection.query(
+            query_embeddings=[_query_vector(query).tolist()],
+            # Passages are searched; a paragraph scores as its best passage.
+            n_results=self.settings.dense_oversample * n,
+            where={"procedures": {"$in": list(doc_ids)}},
+            include=["distances"],
         )
-
-        filters = MetadataFilters(
-            filters=[MetadataFilter(key="procedures", value=doc_ids, operator=FilterOperator.IN)]
-        )
-        # Passages are searched; a paragraph scores as its best passage.
-        query_ = VectorStoreQuery(
-            query_embedding=_query_vector(query).tolist(),
-            similarity_top_k=self.settings.dense_oversample * n,
-            filters=filters,
-        )
-        result = self.index.vector_store.query(query_)
         best: dict[str, float] = {}
-        for key, sim in zip(result.ids or [], result.similarities or [], strict=True):
+        for key, distance in zip(result["ids"][0], result["distances"][0], strict=True):
             pid = key.split(":")[0]
             if pid in self.index.by_id and pid not in best:
-                best[pid] = cosine_from_llama_similarity(sim)
+                best[pid] = 1.0 - float(distance)
         return [(self.index.paragraphs[self.index.by_id[pid]], s) for pid, s in list(best.items())[:n]]
 
     def exact_dense(self, vector: np.ndarray) -> np.ndarray:
