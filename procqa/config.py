@@ -155,6 +155,10 @@ class Settings:
     # paragraph it cites (fitted on the dev part of eval/llm_check.jsonl; see eval/results/llm_check.md).
     llm_support: float = 0.7
     llm_min_kept: int = 2  # fewer kept sentences in a document's part: the quoted answer instead
+    # The server takes a llama.cpp grammar (llama.cpp's server, llama-cpp-python's; PROCQA_LLM_GRAMMAR=1):
+    # the reply is then constrained to lines that each end in the number of a paragraph shown, so a
+    # model that forgets "[n]" still cites. Off by default: other servers may reject the field.
+    llm_grammar: bool = field(default_factory=lambda: _env("PROCQA_LLM_GRAMMAR") == "1")
 
     # --- coverage report ---
     staff_questions: int = 200  # distinct staff questions (most recent) the report asks again and lists

@@ -138,6 +138,18 @@ def test_model_answers_through_real_server_and_invented_content_is_removed(engin
     assert removed and all(c.reason for c in removed)
 
 
+def test_with_a_grammar_every_line_the_server_writes_cites_a_paragraph_shown(engine, llm_url):
+    """The llama.cpp grammar binds the real model's reply: each complete line is one sentence ending in
+    the number of a paragraph it was shown (the tiny model forgets "[n]" without it)."""
+    model = _with_model(engine, llm_url, llm_min_kept=1, llm_grammar=True)
+    answer = model.ask(QUESTIONS[0], ["set-2025"], llm=True)
+    written = answer.written
+    shown = {c.n for c in answer.citations}
+    complete = written.sentences[:-1]  # the last may be cut off by the token budget
+    assert complete and all(c.citations and set(c.citations) <= shown for c in complete), written
+    _assert_checked(answer, model.settings.llm_support)
+
+
 def test_nothing_survives_gives_the_quoted_answer(engine, llm_url):
     quoted = engine.ask(QUESTIONS[0], ["set-2025"])
     answer = _with_model(engine, llm_url, llm_support=1.01).ask(QUESTIONS[0], ["set-2025"], llm=True)

@@ -111,3 +111,11 @@ def test_the_local_model_texts_are_plain():
     texts += [NOTICE.format(why="only 1 of its sentences passed the check")]
     scores = {text[:40]: reading_ease(text) for text in texts}
     assert all(score >= 50 for score in scores.values()), scores
+
+
+def test_the_citing_grammar_allows_only_the_paragraphs_shown():
+    from procqa.generate.prompt import MAX_LINES, citing_grammar
+
+    grammar = citing_grammar([3, 1, 3])
+    assert grammar.splitlines()[0].split().count("line?") == MAX_LINES - 1
+    assert grammar.splitlines()[-1] == 'cite ::= "1" | "3"'

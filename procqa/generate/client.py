@@ -85,9 +85,10 @@ class Client:
             settings.llm_max_tokens,
         )
 
-    def stream(self, messages: list[dict]) -> Iterator[str]:
+    def stream(self, messages: list[dict], grammar: str | None = None) -> Iterator[str]:
         """The reply's text as it arrives (server-sent events of `chat/completions` with stream on).
-        `timeout_s` bounds the whole reply, so a server that trickles forever is cut off too."""
+        `timeout_s` bounds the whole reply, so a server that trickles forever is cut off too.
+        `grammar`: a llama.cpp grammar the reply must follow (only servers that take one)."""
         body = {
             "model": self.model,
             "messages": messages,
@@ -95,6 +96,8 @@ class Client:
             "temperature": 0,
             "max_tokens": self.max_tokens,
         }
+        if grammar:
+            body["grammar"] = grammar
         deadline = time.monotonic() + self.timeout_s
         response = self._open("/chat/completions", body)
         got_any = False

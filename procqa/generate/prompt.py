@@ -39,3 +39,16 @@ def messages(question: str, citations: list[Citation], words: int) -> list[dict]
         {"role": "assistant", "content": EXAMPLE_REPLY},
         {"role": "user", "content": f"Paragraphs:\n\n{numbered}\n\nQuestion: {question}"},
     ]
+
+
+MAX_LINES = 8  # a grammar-bound reply: at most this many steps
+
+
+def citing_grammar(numbers: list[int]) -> str:
+    """A llama.cpp (GBNF) grammar for a reply of 1..MAX_LINES lines, each one sentence (at most 150
+    characters, so it ends within the reply's token budget) ending in the number of one of the
+    paragraphs shown: "Record the concern on the day it arises. [1]"."""
+    cite = " | ".join(f'"{n}"' for n in sorted(set(numbers)))
+    optional = " ".join(["line?"] * (MAX_LINES - 1))
+    line = r'line ::= [A-Z] [^\n\[\].!?]{10,150} "." " [" cite "]\n"'
+    return f"root ::= line {optional}\n{line}\ncite ::= {cite}\n"

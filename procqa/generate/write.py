@@ -62,8 +62,9 @@ class Writing:
         shown = {c.n: c.paragraph for c in citations}
         question = self._source.question
         messages = prompt.messages(question, citations, self.settings.llm_paragraph_words)
+        grammar = prompt.citing_grammar(list(shown)) if self.settings.llm_grammar else None
         buffer = ""
-        for delta in client.stream(messages):
+        for delta in client.stream(messages, grammar):
             buffer += delta
             # Check every sentence already complete; keep the unfinished tail for the next delta.
             cut = 0
