@@ -79,16 +79,38 @@ def scope(engine: Engine, doc_id: str, sections: Sequence[str], topic: str | Non
     return [p for p in paragraphs if any(in_section(p, s) for s in chosen)]
 
 
+@dataclass(frozen=True)
+class DocumentFacts:
+    """Every fact of one document, with the distractor pool and the ambiguity index built from them:
+    what any quiz on the document draws on, whichever sections it covers."""
+
+    facts: list[Fact]
+    pool: Pool
+    ambiguity: checks.Ambiguity
+
+    @classmethod
+    def of(cls, engine: Engine, doc_id: str) -> DocumentFacts:
+        paragraphs = engine.paragraphs(doc_id)
+        facts = [f for p in paragraphs for f in facts_of(p)]
+        return cls(facts, Pool.of(facts, paragraphs), checks.Ambiguity.of(facts))
+
+
 def candidates(
-    engine: Engine, doc_id: str, paragraphs: Sequence[Paragraph], types: Sequence[str], seed: int
+    engine: Engine,
+    doc_id: str,
+    paragraphs: Sequence[Paragraph],
+    types: Sequence[str],
+    seed: int,
+    known: DocumentFacts | None = None,
 ) -> Candidates:
-    """Every candidate item the paragraphs support, after the text checks."""
+    """Every candidate item the paragraphs support, after the text checks. `known`: the document's
+    facts when the caller asks for several scopes of one document (they are the same each time)."""
     doc = engine.docs[doc_id]
-    every_fact = [f for p in engine.paragraphs(doc_id) for f in facts_of(p)]
-    pool, ambiguity = Pool.of(every_fact, engine.paragraphs(doc_id)), checks.Ambiguity.of(every_fact)
+    known = known or DocumentFacts.of(engine, doc_id)
+    pool, ambiguity = known.pool, known.ambiguity
     rng = random.Random(seed)
     wanted = set(paragraphs)
-    facts = [f for f in every_fact if f.paragraph in wanted]
+    facts = [f for f in known.facts if f.paragraph in wanted]
     made: list[tuple[Item, tuple[Fact, ...]]] = []
     for fact in facts:
         for kind in types:

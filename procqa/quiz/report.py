@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from procqa.engine import Engine
-from procqa.quiz.build import candidates, choose, retrieves_source, scope
+from procqa.quiz.build import DocumentFacts, candidates, choose, retrieves_source, scope
 from procqa.quiz.facts import section_of
 from procqa.quiz.items import TYPES
 
@@ -93,10 +93,11 @@ def chapter_quizzes(
     same choice `procqa quiz --section CHAPTER -n n` makes, retrieval check included."""
     paragraphs = engine.paragraphs(doc_id)
     sizes = Counter(chapter_of(section_of(p)) for p in paragraphs)
+    known = DocumentFacts.of(engine, doc_id)  # the same for every chapter: found once
     rows = []
     for chapter, size in sizes.items():
         scoped = [p for p in paragraphs if chapter_of(section_of(p)) == chapter]
-        found = candidates(engine, doc_id, scoped, types, seed)
+        found = candidates(engine, doc_id, scoped, types, seed, known)
         rows.append((chapter, size, len(choose(engine, found, n, types, seed))))
     return tuple(rows)
 
