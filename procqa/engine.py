@@ -25,6 +25,7 @@ from procqa.contents import Chapter, build_contents
 from procqa.generate.check import check as check_sentence
 from procqa.generate.check import sentences as split_reply
 from procqa.generate.client import LLMError, RemoteRefused, check_url, configured, remote
+from procqa.generate.meaning import similarity as sentence_similarity
 from procqa.generate.write import Writing
 from procqa.index import store
 from procqa.index.store import BuildStats, IndexMissing
@@ -48,6 +49,7 @@ __all__ = [
     "Writing",
     "QuestionError",
     "check_sentence",
+    "sentence_similarity",
     "clean_question",
     "decision_row",
     "ingest",

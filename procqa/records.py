@@ -231,6 +231,7 @@ class Checked:
     reason: str = ""  # why it was removed ("" when kept), e.g. "timescale '48 hours' is not in [2]"
     support: float = 0.0  # the support score of its content by the best cited paragraph (0..1)
     doc_id: str = ""
+    meaning: float = 0.0  # cosine with the closest cited sentence, when support alone fell short (0..1)
 
     def to_json(self) -> dict:
         return {
@@ -240,6 +241,7 @@ class Checked:
             "reason": self.reason,
             "support": round(self.support, 4),
             "doc": self.doc_id,
+            "meaning": round(self.meaning, 4),
         }
 
 

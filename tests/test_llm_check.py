@@ -73,6 +73,74 @@ def test_unfaithful_sentences_are_removed_for_their_reason(sentence, cited, reas
     assert reason in v.reason
 
 
+# A paragraph running several steps together, each with its own timescale (as AWCPP 3.29 does).
+STEPS = Paragraph(
+    "wales-2008",
+    "3.29",
+    "Referring agency reports concerns to social services or police. Referring agency follows up verbal "
+    "report with written referral within two working days; Duty worker shares referral with the designated "
+    "supervising manager on the same day; Outline plan circulated within 5 working days. There does not "
+    "have to have been an incident reported to the police.",
+)
+
+
+@pytest.mark.parametrize(
+    "sentence, reason",
+    [
+        # Every fact is in the paragraph, but stated about another step.
+        ("The referring agency follows up a verbal report with a written referral within five working days.",
+         "time span 'five working days' is stated about something else"),
+        ("The duty worker shares the referral with the police on the same day.",
+         "role 'police' is stated about something else"),
+        # "not" governs "incident reported to the police" past the function words after it.
+        ("There has to have been an incident reported to the police.", "drops a negation"),
+        ("The referring agency follows up a verbal report with a written referral after two working days.",
+         "reverses the paragraph"),
+    ],
+)  # fmt: skip
+def test_facts_belong_to_their_own_step(sentence, reason):
+    v = check(sentence, (1,), {1: STEPS}, 0.6)
+    assert not v.kept and reason in v.reason, v.reason
+
+
+def test_a_faithful_step_of_a_run_together_paragraph_is_kept():
+    for sentence in (
+        "The referring agency should follow up a verbal report with a written referral within two working "
+        "days.",
+        "The duty worker shares the referral with the designated supervising manager on the same day.",
+        "An incident does not have to have been reported to the police.",
+        # The role's words in order with a word of the paragraph's between: the same role.
+        "The duty worker shares the referral with the supervising manager on the same day.",
+    ):
+        v = check(sentence, (1,), {1: STEPS}, 0.6)
+        assert v.kept, (sentence, v.reason)
+
+
+def test_a_paraphrase_in_its_own_words_is_kept_by_meaning_and_an_invented_step_is_not():
+    """The real embedding model: a close paraphrase below the word bar passes on meaning, an invented
+    step with some of the paragraph's words does not."""
+    from procqa.config import Settings
+    from procqa.engine import sentence_similarity
+
+    s = Settings()
+    nursery = Paragraph(
+        "set-2025",
+        "A 3.8.1",
+        "Where the child appears in urgent need of medical attention (e.g. suspected fractures, bleeding, "
+        "loss of consciousness), they should be taken to the nearest emergency department.",
+    )
+
+    def judged(sentence):
+        return check(sentence, (1,), {1: nursery}, s.llm_support, similar=sentence_similarity,
+                     floor=s.llm_support_floor, meaning=s.llm_meaning)  # fmt: skip
+
+    paraphrase = judged("If a child seems to need urgent medical help, for example with a suspected "
+                        "fracture or bleeding, take them to the nearest emergency department.")  # fmt: skip
+    invented = judged("Take photographs of the child's injuries before going to the emergency department.")
+    assert paraphrase.kept, paraphrase.reason
+    assert not invented.kept and "not supported" in invented.reason
+
+
 def test_replies_are_cut_into_cited_sentences():
     reply = "Steps:\n1. Call the police. [1]\n2. Record it [2]. Tell the lead [1, 2].\n[3]\n- **Refer** now"
     assert sentences(reply) == [
@@ -93,7 +161,9 @@ def test_labelled_set_is_measured_against_its_targets(tmp_path, capsys):
     result = json.loads((tmp_path / "llm_check.json").read_text())
     assert "unsupported removed" in (tmp_path / "llm_check.md").read_text()
     assert result["all"]["sentences"] >= 150
-    assert result["threshold"] == Settings().llm_support  # the shipped threshold is the fitted one
+    s = Settings()  # the shipped bar is the fitted one
+    assert (result["threshold"], result["floor"], result["meaning"]) == (
+        s.llm_support, s.llm_support_floor, s.llm_meaning)  # fmt: skip
     report = result["report"]
     assert report["unsupported_removed"] >= REPORT_FLOORS["unsupported_removed"]
     assert report["supported_removed"] <= REPORT_FLOORS["supported_removed"]

@@ -14,7 +14,7 @@ from procqa.engine import IndexMissing, llm_configured, llm_problem, open_engine
 
 
 def _llm_check(settings: Settings, out: Path) -> int:
-    """Fit the support threshold on the labelled set's fit half, measure both halves, write the report."""
+    """Fit the support bar on the labelled set's fit half, measure both halves, write the report."""
     from procqa.eval import llm_check as lc
 
     path = settings.eval_dir / "llm_check.jsonl"
@@ -26,10 +26,11 @@ def _llm_check(settings: Settings, out: Path) -> int:
     missing = sorted({key for it in items for key in it.paragraphs if key not in corpus})
     if missing:
         return _fail(f"{path.name} cites paragraphs not in the corpus, first: {missing[0]}")
-    threshold, grid = lc.fit_threshold(items, corpus)
+    bar, grid = lc.fit_bar(items, corpus)
+    shipped = lc.Bar(settings.llm_support, settings.llm_support_floor, settings.llm_meaning)
     result = {
-        **lc.evaluate(items, corpus, threshold),
-        "shipped_threshold": settings.llm_support,
+        **lc.evaluate(items, corpus, bar),
+        "shipped": {"threshold": shipped.lexical, "floor": shipped.floor, "meaning": shipped.meaning},
         "grid": grid,
     }
     out.mkdir(parents=True, exist_ok=True)
@@ -37,9 +38,10 @@ def _llm_check(settings: Settings, out: Path) -> int:
     text = lc.report(result)
     (out / "llm_check.md").write_text(text)
     print(text)
-    if threshold != settings.llm_support:
+    if bar != shipped:
         print(
-            f"note: the fitted threshold {threshold} differs from Settings.llm_support {settings.llm_support}"
+            f"note: the fitted bar {bar} differs from Settings "
+            f"(llm_support, llm_support_floor, llm_meaning) {shipped}"
         )
     print(f"written to {out}/ (llm_check.md, llm_check.json)")
     return 0

@@ -4,16 +4,21 @@ A sentence is kept only if
 1. it cites at least one paragraph, and only paragraphs the model was shown;
 2. every fact in it occurs in a paragraph it cites: numbers (digits or words), time spans ("24 hrs" is
    "24 hours", "one working day" is "1 working day"), ages, phone numbers, roles ("social worker") and
-   names (capitalised words and acronyms: "NSPCC", "Ofsted");
+   names (capitalised words and acronyms: "NSPCC", "Ofsted"); and it occurs in a clause about what the
+   sentence is about, not one about another step ("five working days" where the paragraph gives five
+   days to a different step);
 3. it does not contradict the sentence of the paragraph it rests on: "must" where that says "should" or
    "may", or a "not"/"never" dropped or added;
 4. its content is supported: the share of its content words (stemmed) and of its two-word phrases found
-   in the cited paragraphs reaches `Settings.llm_support` (fitted on the dev part of the labelled set).
+   in the cited paragraphs reaches `Settings.llm_support`; or, for a paraphrase in words of its own, it
+   reaches `llm_support_floor` and its meaning (the embedding model's cosine with the closest cited
+   sentence) reaches `llm_meaning` (all three fitted together on the labelled set's fit half).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -43,7 +48,29 @@ STRONG = re.compile(
 # In the paragraph, only the duty words themselves: "where an agency has to act, a meeting should take
 # place" puts a "should" on the meeting.
 UNIT_STRONG = re.compile(r"\b(must|shall|required|need to|needs to)\b", re.I)
-NEGATION_SCOPE = 5  # words after a negation that it governs
+NEGATION_SCOPE = 5  # content words after a negation that it governs, within its clause
+# A fact is anchored when the clause stating it shares FACT_WORDS of the sentence's other words, or this
+# share of what the closest clause shares: "within two working days" belongs to the written referral, not
+# the core group; a sentence joining two steps ("call the police on 999, then the duty team on ...") has
+# one clause close for each.
+FACT_ANCHOR = 0.5
+FACT_WORDS = 2
+ROOT = 5  # letters of a stem that identify a word when negations are compared
+# Bodies a duty is given to, beside the roles of `procqa.facts.roles` (lower case, so not names): "refer
+# to the police" where the paragraph says "children's social care" is a wrong body, not a paraphrase.
+BODIES = re.compile(
+    r"\b(children['’]s social care|social care|social services|local authority|probation|youth offending"
+    r"|courts?|schools?|hospitals?|parents?|carers?)\b",
+    re.I,
+)
+# Words whose swap reverses a step: "before" for "after" keeps every word but the meaning (stems).
+OPPOSITES = {
+    "befor": {"after", "follow"}, "prior": {"after", "follow"}, "after": {"befor", "prior", "within"},
+    "earlier": {"later"}, "later": {"earlier"}, "minimum": {"maximum"}, "maximum": {"minimum"},
+    "increas": {"decreas", "reduc"}, "decreas": {"increas"}, "reduc": {"increas"},
+}  # fmt: skip
+_CLAUSE_END = re.compile(r"(?<=[;:])\s+|\n+")
+_SCOPE_END = re.compile(r"[,;:.!?()]|\b(?:but|however|although|unless|except)\b", re.I)
 WEAK = re.compile(r"\b(should|may|might|can|could|consider|ought to|where possible|if possible)\b", re.I)
 # "no later than 24 hours" limits a time; it negates nothing.
 _NOT_NEGATION = re.compile(r"\bno\s+(later|more|less|longer|sooner|fewer)\s+than\b|\bno\s+one\s+else\b", re.I)
@@ -141,6 +168,12 @@ class Source:
     def units(self) -> list[tuple[str, set[str]]]:
         return [(u, set(content(u))) for u in split_units(self.text)]
 
+    @cached_property
+    def clauses(self) -> list[Source]:
+        """Sentences, and the parts of a sentence the document runs together with ";" (a list of steps
+        each with its own timescale, as AWCPP 3.29)."""
+        return [Source(c) for u in split_units(self.text) for c in _CLAUSE_END.split(u) if c.strip()]
+
 
 def support(sentence: str, source: Source) -> float:
     """Mean of the share of the sentence's content stems and of its two-stem phrases in the source."""
@@ -172,37 +205,69 @@ def roles_named(sentence: str) -> list[str]:
     return out
 
 
-def unsupported_fact(sentence: str, source: Source) -> str:
-    """The first fact of the sentence its cited paragraphs do not state, as a reason; "" when none."""
+Holds = Callable[[Source], bool]
+
+
+def facts(sentence: str) -> Iterator[tuple[str, str, Holds]]:
+    """Each fact the sentence states: (how a reason names it, its words, whether a source states it)."""
     text = expand_units(sentence)
     for t in timescales.find_timescales(text):
-        if t.normalised.removeprefix("every ") not in source.timescales:
-            return f"time span '{t.text}'"
+        norm = t.normalised.removeprefix("every ")
+        yield f"time span '{t.text}'", t.text, lambda s, norm=norm: norm in s.timescales
     for a in ages.find_ages(text):
-        if str(a.years) not in source.numbers:
-            return f"age '{a.text}'"
+        yield f"age '{a.text}'", a.text, lambda s, y=str(a.years): y in s.numbers
     for phone in _digits(text):
-        if not any(phone in p for p in source.phones):
-            return f"phone number '{phone}'"
-    for n in sorted(_numbers(text) - source.numbers):
-        return f"number '{n}'"
+        yield f"phone number '{phone}'", phone, lambda s, ph=phone: any(ph in p for p in s.phones)
+    for n in sorted(_numbers(text)):
+        yield f"number '{n}'", n, lambda s, n=n: n in s.numbers
     for role in roles_named(sentence):
-        if " ".join(tokenize(role)) not in source.lower:
-            return f"role '{role}'"
+        yield f"role '{role}'", role, lambda s, r=role: _role_in(r, s.lower)
+    for m in BODIES.finditer(sentence):
+        body = m.group(0)
+        yield f"body '{body}'", body, lambda s, b=body: _role_in(b, s.lower)
+    for word in _names(sentence):
+        bare = word.lower().strip("'’")
+        yield f"name '{word}'", word, lambda s, b=bare: b in s.words or b.rstrip("s") in s.words
+
+
+def _role_in(role: str, lower: str) -> bool:
+    """The role's words in order, two other words allowed between two of them: "designated safeguarding
+    lead" is the paragraph's "designated safeguarding professional lead"."""
+    words = tokenize(role)
+    return bool(words) and bool(
+        re.search(r"\b" + r"(?: \S+){0,2} ".join(map(re.escape, words)) + r"\b", lower)
+    )
+
+
+def unsupported_fact(sentence: str, source: Source) -> str:
+    """The first fact of the sentence its cited paragraphs do not state, or state only about another
+    step, as a reason; "" when none."""
+    stems = set(content(sentence))
+    shared = [len(stems & c.stems) for c in source.clauses]
+    best = max(shared, default=0)
+    for reason, words, holds in facts(sentence):
+        if not holds(source):
+            return f"{reason} is not in"
+        own = set(content(words))
+        homes = [c for c in source.clauses if holds(c)]
+        need = max(1.0, min(FACT_WORDS, FACT_ANCHOR * (best - len(own))))
+        if homes and not any(len((stems - own) & c.stems) >= need for c in homes):
+            return f"{reason} is stated about something else in"
+    return ""
+
+
+def _names(sentence: str) -> Iterator[str]:
+    """Capitalised words and acronyms that are names ("NSPCC", "Barnardo's", "Social Services")."""
     for m in _NAME.finditer(sentence):
         word = m.group(0)
         start = m.start() == len(sentence) - len(sentence.lstrip())
         # Every sentence opens with a capital: the first word is a name only when it looks like one
-        # ("NSPCC", "Barnardo's", "Social Services").
-        looks_named = (
-            word.isupper() or word.endswith(("'s", "’s")) or _NAME.match(sentence[m.end() :].lstrip())
-        )
+        # ("NSPCC", "Barnardo's"), not when a name follows it ("Tell Ofsted"; in "Social Services" the
+        # next word is checked).
+        looks_named = word.isupper() or word.endswith(("'s", "’s"))
         if word.lower() in _NOT_NAMES or (start and not looks_named):
             continue
-        bare = word.lower().strip("'’")
-        if bare not in source.words and bare.rstrip("s") not in source.words:
-            return f"name '{word}'"
-    return ""
+        yield word
 
 
 def contradiction(sentence: str, source: Source) -> str:
@@ -216,10 +281,17 @@ def contradiction(sentence: str, source: Source) -> str:
     if best == 0:
         return ""
     close = [u for o, u in overlaps if o >= max(1, 0.8 * best)]
-    if all(_dropped(u, sentence) for u in close):
+    # A negation is judged against the one sentence closest in words and phrases: another sentence as
+    # close in words alone ("an early help assessment ... may have been carried out") says nothing of it.
+    pairs = _bigrams(content(sentence))
+    nearest = {u: len(stems & set(content(u))) + len(pairs & _bigrams(content(u))) for u in close}
+    closest = [u for u, n in nearest.items() if n == max(nearest.values())]
+    if all(_dropped(u, sentence) for u in closest):
         return "drops a negation ('not', 'never')"
-    if all(_dropped(sentence, u) for u in close):
+    if all(_dropped(sentence, u) for u in closest):
         return "adds a negation"
+    if swap := _reversed(stems, closest):
+        return swap
     strong = bool(STRONG.search(sentence))
     if strong and not any(UNIT_STRONG.search(u) for u in close) and any(WEAK.search(u) for u in close):
         return "says 'must' where the paragraph says 'should' or 'may'"
@@ -233,20 +305,55 @@ def _has(phrase: str, text: str) -> bool:
 
 
 def _scopes(text: str) -> list[set[str]]:
-    """The content words each negation governs: the few words after "not", "never", "no" ..."""
+    """The content words each negation governs: the first few after "not", "never", "no" ... up to the
+    end of its clause ("does not have to have been an incident" governs "incident")."""
     text = _NOT_NEGATION.sub(" ", text)
-    return [set(content(" ".join(text[m.end() :].split()[:NEGATION_SCOPE]))) for m in NEGATION.finditer(text)]
+    out = []
+    for m in NEGATION.finditer(text):
+        rest = _SCOPE_END.split(text[m.end() :], maxsplit=1)[0]
+        out.append(set(content(rest)[:NEGATION_SCOPE]))
+    return out
+
+
+def _reversed(stems: set[str], closest: list[str]) -> str:
+    """'before' where every closest sentence says 'after' (and never 'before'), and the like; a sentence
+    saying both ("after the action, within one day") reverses nothing."""
+    theirs = [set(tokenize(u)) for u in closest]
+    for word in sorted(stems):
+        flipped = OPPOSITES.get(word, set())
+        if flipped and theirs and not flipped & stems and all(word not in t and t & flipped for t in theirs):
+            return f"reverses the paragraph ('{word}…' where it says '{sorted(theirs[0] & flipped)[0]}…')"
+    return ""
+
+
+def _negated_clauses(text: str) -> list[set[str]]:
+    """The content words of each clause holding a negation, before and after it: "no conference is
+    needed" and "a conference is not required" negate the same thing."""
+    text = _NOT_NEGATION.sub(" ", text)
+    return [set(content(c)) for c in _SCOPE_END.split(text) if NEGATION.search(c)]
 
 
 def _dropped(negated: str, other: str) -> bool:
-    """`other` says what a negation in `negated` governs (at least half of its words), without a negation
-    of its own over those words."""
-    words = set(content(other))
-    theirs = _scopes(other)
-    for scope in _scopes(negated):
-        if scope and len(scope & words) * 2 >= len(scope) and not any(scope & t for t in theirs):
+    """`other` says what a negation in `negated` governs (at least half of its words, and two of them when
+    it governs more than one), without a negation in a clause of `other` that says any of them. Words
+    are compared by their first letters: the stemmer leaves "referr" (referral) beside "refer"."""
+    words = _roots(content(other))
+    theirs = [_roots(c) for c in _negated_clauses(other)]
+    for scope in map(_roots, _scopes(negated)):
+        said = len(scope & words)
+        # Any word in common: a paraphrase moves the negation ("no conference is needed" for "a
+        # conference is not required"); asking for half removed faithful ones.
+        negated_too = any(scope & t for t in theirs)
+        if scope and said * 2 >= len(scope) and said >= min(2, len(scope)) and not negated_too:
             return True
     return False
+
+
+def _roots(stems) -> set[str]:
+    return {s[:ROOT] for s in stems}
+
+
+Similar = Callable[[str, list[str]], float]
 
 
 def check(
@@ -255,11 +362,16 @@ def check(
     shown: dict[int, Paragraph],
     threshold: float,
     doc_id: str = "",
+    *,
+    similar: Similar | None = None,
+    floor: float = 0.0,
+    meaning: float = 1.01,
 ) -> Checked:
-    """The verdict on one generated sentence (its [n] markers already taken off into `cited`)."""
+    """The verdict on one generated sentence (its [n] markers already taken off into `cited`).
+    `similar` (sentence, cited sentences -> cosine) is asked only when the words alone fall short."""
 
-    def verdict(kept: bool, reason: str = "", score: float = 0.0) -> Checked:
-        return Checked(sentence, cited, kept, reason, score, doc_id)
+    def verdict(kept: bool, reason: str = "", score: float = 0.0, near: float = 0.0) -> Checked:
+        return Checked(sentence, cited, kept, reason, score, doc_id, near)
 
     if not cited:
         return verdict(False, "cites no paragraph")
@@ -270,12 +382,16 @@ def check(
     score = support(sentence, source)
     markers = "".join(f"[{n}]" for n in cited)
     if fact := unsupported_fact(sentence, source):
-        return verdict(False, f"{fact} is not in {markers}", score)
+        return verdict(False, f"{fact} {markers}", score)
     if clash := contradiction(sentence, source):
         return verdict(False, f"{clash} ({markers})", score)
-    if score < threshold:
-        return verdict(False, f"not supported by {markers} (support {score:.2f} < {threshold:.2f})", score)
-    return verdict(True, "", score)
+    if score >= threshold:
+        return verdict(True, "", score)
+    near = similar(sentence, [u for u, _ in source.units]) if similar and score >= floor else 0.0
+    if near >= meaning:
+        return verdict(True, "", score, near)
+    why = f"support {score:.2f} < {threshold:.2f}" + (f", meaning {near:.2f} < {meaning:.2f}" if near else "")
+    return verdict(False, f"not supported by {markers} ({why})", score, near)
 
 
 def sentences(reply: str) -> list[tuple[str, tuple[int, ...]]]:

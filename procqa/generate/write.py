@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from procqa.config import Settings
-from procqa.generate import check, prompt
+from procqa.generate import check, meaning, prompt
 from procqa.generate.client import Client, LLMError
 from procqa.records import Answer, Checked, Written
 
@@ -76,9 +76,12 @@ class Writing:
         yield from self._check(buffer, shown, doc_id)
 
     def _check(self, text: str, shown, doc_id: str) -> Iterator[Checked]:
-        threshold = self.settings.llm_support
+        s = self.settings
         for sentence, cited in check.sentences(text):
-            yield check.check(sentence, cited, shown, threshold, doc_id)
+            yield check.check(
+                sentence, cited, shown, s.llm_support, doc_id,
+                similar=meaning.similarity, floor=s.llm_support_floor, meaning=s.llm_meaning,
+            )  # fmt: skip
 
 
 def write(answer: Answer, settings: Settings) -> Answer:
