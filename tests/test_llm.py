@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from procqa.engine import check_sentence
+from procqa.engine import check_sentence, sentence_similarity
 from procqa.generate.client import is_loopback
 
 pytestmark = pytest.mark.slow
@@ -115,12 +115,14 @@ def _configure(monkeypatch, url):
         monkeypatch.setenv(name, value)
 
 
-def _assert_checked(answer, threshold: float):
+def _assert_checked(answer, settings):
     """Every kept sentence cites paragraphs the answer lists, and passes the check again on its own."""
     shown = {c.n: c.paragraph for c in answer.citations}
     for c in answer.written.kept:
         assert c.citations and set(c.citations) <= set(shown)
-        assert check_sentence(c.text, c.citations, shown, threshold).kept
+        again = check_sentence(c.text, c.citations, shown, settings.llm_support, similar=sentence_similarity,
+                               floor=settings.llm_support_floor, meaning=settings.llm_meaning)  # fmt: skip
+        assert again.kept
 
 
 def test_model_answers_through_real_server_and_invented_content_is_removed(engine, llm_url):
@@ -128,7 +130,7 @@ def test_model_answers_through_real_server_and_invented_content_is_removed(engin
     answer = model.ask(QUESTIONS[0], ["set-2025"], llm=True)
     written = answer.written
     assert written is not None and written.sentences, written
-    _assert_checked(answer, model.settings.llm_support)
+    _assert_checked(answer, model.settings)
     if written.used:
         assert written.mode == MODEL and written.text.count("[") >= len(written.kept)
     else:
@@ -147,7 +149,7 @@ def test_with_a_grammar_every_line_the_server_writes_cites_a_paragraph_shown(eng
     shown = {c.n for c in answer.citations}
     complete = written.sentences[:-1]  # the last may be cut off by the token budget
     assert complete and all(c.citations and set(c.citations) <= shown for c in complete), written
-    _assert_checked(answer, model.settings.llm_support)
+    _assert_checked(answer, model.settings)
 
 
 def test_nothing_survives_gives_the_quoted_answer(engine, llm_url):
