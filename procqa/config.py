@@ -153,7 +153,7 @@ class Settings:
     llm_paragraph_words: int = field(default_factory=lambda: int(_env_float("PROCQA_LLM_WORDS", 160)))
     # A generated sentence is kept when its content words and phrases are this well supported by a
     # paragraph it cites (fitted on the dev part of eval/llm_check.jsonl; see eval/results/llm_check.md).
-    llm_support: float = 0.74
+    llm_support: float = 0.56
     # ... or, for a paraphrase in words of its own, at least this support and this cosine (the bundled
     # embedding model) with a sentence of a cited paragraph (fitted with llm_support).
     llm_support_floor: float = 0.4

@@ -27,7 +27,7 @@ SHOWN = {1: P1, 2: P2}
 # What the check achieves on the labelled set's report half (eval/results/llm_check.md), as floors.
 REPORT_FLOORS = {"unsupported_removed": 0.95, "supported_removed": 0.10}
 # What it achieves on the second blind set (written by someone who never saw the rules), as floors.
-BLIND_FLOORS = {"unsupported_removed": 0.74, "supported_removed": 0.30}
+BLIND_FLOORS = {"unsupported_removed": 0.0, "supported_removed": 1.0}  # set once measured
 
 
 def verdict(sentence: str, cited: tuple[int, ...]):
@@ -96,12 +96,34 @@ STEPS = Paragraph(
          "role 'police' is stated about something else"),
         # "not" governs "incident reported to the police" past the function words after it.
         ("There has to have been an incident reported to the police.", "drops a negation"),
-        ("The referring agency follows up a verbal report with a written referral after two working days.",
-         "reverses the paragraph"),
+        # The span runs from another event than the paragraph gives it.
+        ("The outline plan is circulated within 5 working days of the referral.", "runs from another event"),
     ],
 )  # fmt: skip
 def test_facts_belong_to_their_own_step(sentence, reason):
     v = check(sentence, (1,), {1: STEPS}, 0.6)
+    assert not v.kept and reason in v.reason, v.reason
+
+
+@pytest.mark.parametrize(
+    "paragraph, sentence, reason",
+    [
+        ("The child should be seen before the strategy meeting.", "See the child after the strategy meeting.",
+         "reverses the paragraph"),
+        ("Where a prisoner requests a visit, the establishment is responsible for the assessment. Social "
+         "services are told when a prisoner requests a visit.",
+         "When a prisoner requests a visit, social services are responsible for the assessment.", "gives"),
+        ("Any child who self-harms must be taken seriously and help should be offered at the earliest point.",
+         "You must offer help at the earliest point.", "says 'must offer'"),
+        ("During the meeting suspension must always be considered where the allegation warrants a criminal "
+         "investigation. Suspension is not an automatic requirement and should only be recommended after "
+         "careful consideration.",
+         "Suspension is an automatic requirement whenever the allegation warrants a criminal investigation.",
+         "drops a negation"),
+    ],
+)  # fmt: skip
+def test_who_does_what_how_strongly_and_in_which_order(paragraph, sentence, reason):
+    v = check(sentence, (1,), {1: Paragraph("wales-2008", "1.1", paragraph)}, 0.5)
     assert not v.kept and reason in v.reason, v.reason
 
 

@@ -41,8 +41,11 @@ class Bar:
 
 
 MAX_SUPPORTED_REMOVED = 0.10
+# The fit allows half of that on its own half: fitted at the limit, the bar removed 9.7% of the fit half's
+# supported sentences and 20% of the report half's.
+FIT_SUPPORTED_REMOVED = 0.05
 # Sets written by someone who never saw the rules, after they were frozen (eval/results/llm_check.md).
-BLIND = {"hand-blind-2"}
+BLIND = {"hand-blind-3"}
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,8 @@ class Item:
     cited: tuple[int, ...]
     label: str
     kind: str
-    source: str  # "model" (SmolLM2 on a dev question), "hand", "hand-blind", "hand-blind-2" (written
-    # after the rules froze; the second by someone who never saw them)
+    source: str  # "model" (SmolLM2 on a dev question), "hand", "hand-blind", "hand-blind-2",
+    # "hand-blind-3" (written after the rules froze; the last two by someone who never saw them)
 
     @property
     def split(self) -> str:
@@ -140,14 +143,14 @@ def _cites_shown(it: Item) -> bool:
 
 def fit_bar(items: list[Item], corpus) -> tuple[Bar, list[dict]]:
     """The bar removing the most unsupported sentences of the fit half while removing at most
-    MAX_SUPPORTED_REMOVED of its supported ones; ties go to the fewest supported removed, then to the
+    FIT_SUPPORTED_REMOVED of its supported ones; ties go to the fewest supported removed, then to the
     strictest bar: the highest floor and meaning (the path by meaning is the one that can keep a wrong
     sentence, since a cosine does not see what changed), then the highest threshold. A needless removal
     costs the quoted answer; a wrong sentence kept is the harm."""
     fit = _measured([it for it in items if it.split == "fit"], corpus)
     bars = [Bar(t) for t in GRID] + [Bar(t, f, m) for t in GRID for f in FLOORS if f < t for m in MEANINGS]
     scored = [(b, figures(_at(fit, b))) for b in bars]
-    allowed = [(b, f) for b, f in scored if (f["supported_removed"] or 0) <= MAX_SUPPORTED_REMOVED]
+    allowed = [(b, f) for b, f in scored if (f["supported_removed"] or 0) <= FIT_SUPPORTED_REMOVED]
 
     def rank(f: dict) -> tuple[float, float]:
         return f["unsupported_removed"] or 0, -(f["supported_removed"] or 0)
@@ -171,8 +174,11 @@ def evaluate(items: list[Item], corpus, bar: Bar) -> dict:
         "hand-written": [it for it in items if it.source == "hand"],
         # Written by hand after the rules were frozen; the rules were then changed on its misses.
         "first blind set (since used)": [it for it in items if it.source == "hand-blind"],
-        # Written by someone who never saw the rules, after they were frozen again; never used to change them.
-        "second blind set": [it for it in items if it.source == "hand-blind-2"],
+        # Written by someone who never saw the rules, after they were frozen; the rules were then changed on
+        # its misses and it joined the fit.
+        "second blind set (since used)": [it for it in items if it.source == "hand-blind-2"],
+        # The same, after the rules were frozen again: never fitted on, never used to change them.
+        "third blind set": [it for it in items if it.source == "hand-blind-3"],
     }
     measured = dict(zip((it.id for it in items), _measured(items, corpus), strict=True))
     for split, part in parts.items():
@@ -215,7 +221,8 @@ def report(result: dict, target_removed: float = 0.95) -> str:
         "model, cited",
         "hand-written",
         "first blind set (since used)",
-        "second blind set",
+        "second blind set (since used)",
+        "third blind set",
     ):
         f = result[split]
         lines.append(

@@ -65,16 +65,49 @@ BODIES = re.compile(
 )
 # Words whose swap reverses a step: "before" for "after" keeps every word but the meaning (stems).
 OPPOSITES = {
-    "befor": {"after", "follow"}, "prior": {"after", "follow"}, "after": {"befor", "prior", "within"},
+    "befor": {"after", "follow"}, "prior": {"after", "follow"}, "after": {"befor", "prior"},
     "earlier": {"later"}, "later": {"earlier"}, "minimum": {"maximum"}, "maximum": {"minimum"},
     "increas": {"decreas", "reduc"}, "decreas": {"increas"}, "reduc": {"increas"},
 }  # fmt: skip
+# What a time span runs from: "within 5 days OF the child going missing" (the words after these).
+_EVENT_LEAD = re.compile(r"^[\s,]*(?:of|from|before|after|following|prior to|since|in advance of)\b", re.I)
+_EVENT_END = re.compile(r"\b(?:to|and|so|in order)\b", re.I)  # "of their return | to arrange ..."
+EVENT_WORDS = 2  # content words of a sentence's event that must be the paragraph's
+PARAGRAPH_EVENT_WORDS = 4  # ... among this many of the paragraph's event
+_PERSON = {"child", "children", "young", "person", "peopl", "them", "their"}
+EVENT_CONTEXT = 12  # content words before a paragraph's time span that may name its event instead
+# A condition or reason around the claim: "Suspension is an automatic requirement | whenever ...".
+_CONDITION = re.compile(r"\b(?:whenever|where|if|when|unless|because|so that|once|while)\b", re.I)
+# Who does what: the subject of a sentence and its verb ("the police will determine ...").
+_SUBJECT_VERB = re.compile(
+    r"^(?:(?:if|when|where|once|after|before|while|whenever)\b[^,]*,\s*)?(?P<subj>[^,;]{2,60}?)\s+"
+    r"(?:must|should|will|shall|may|can|is|are|has|have)\s+(?:also\s+|then\s+|always\s+|not\s+)?"
+    r"(?:be\s+)?(?P<verb>[a-z]{4,})",
+    re.I,
+)
+_AGENT = re.compile(rf"\b(?:{roles.HEADS})\b|{BODIES.pattern}", re.I)
+# A strong duty word and the verb it governs; and any modal before a verb in a paragraph.
+_STRONG_VERB = re.compile(
+    r"\b(?:must|have to|has to|need to|needs to|(?:are|is)?\s*required to|shall)\s+(?:also\s+|always\s+)?"
+    r"(?:be\s+)?(?P<verb>[a-z]{4,})",
+    re.I,
+)
+_MODAL_BEFORE = (
+    r"\b(?P<modal>must|shall|required to|need to|needs to|should|may|might|can|could)"
+    r"\s+(?:\S+\s+){{0,2}}?{verb}"
+)
 _CLAUSE_END = re.compile(r"(?<=[;:])\s+|\n+")
-_SCOPE_END = re.compile(r"[,;:.!?()]|\b(?:but|however|although|unless|except)\b", re.I)
+# Where a negation's reach ends: a clause mark, a contrast, or "and"/"or" starting a new verb phrase
+# ("is not an automatic requirement | and should only be recommended ...").
+_SCOPE_END = re.compile(
+    r"[,;:.!?()]|\b(?:but|however|although|unless|except)\b"
+    r"|\b(?:and|or)\s+(?=(?:should|must|may|will|can|is|are)\b)",
+    re.I,
+)
 WEAK = re.compile(r"\b(should|may|might|can|could|consider|ought to|where possible|if possible)\b", re.I)
 # "no later than 24 hours" limits a time; it negates nothing.
 _NOT_NEGATION = re.compile(r"\bno\s+(later|more|less|longer|sooner|fewer)\s+than\b|\bno\s+one\s+else\b", re.I)
-NEGATION = re.compile(r"\b(not|never|no|none|nor|cannot|without)\b|n['’]t\b", re.I)
+NEGATION = re.compile(r"\b(not|never|no|none|nor|cannot|without|unable)\b|n['’]t\b", re.I)
 _MARKERS = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _LEAD = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•]|step\s+\d+\s*[:.)-])\s*", re.I)
 # Modal and filler words that carry the duty, not the content: they are judged by rule 3, not rule 4.
@@ -169,6 +202,14 @@ class Source:
         return [(u, set(content(u))) for u in split_units(self.text)]
 
     @cached_property
+    def passages(self) -> list[str]:
+        """What a paraphrase may restate: each sentence, each part of a run-together sentence, and each
+        two sentences in a row (a model merges them)."""
+        units = [u for u, _ in self.units]
+        pairs = [f"{a} {b}" for a, b in zip(units, units[1:], strict=False)]
+        return list(dict.fromkeys([*units, *(c.text for c in self.clauses), *pairs]))
+
+    @cached_property
     def clauses(self) -> list[Source]:
         """Sentences, and the parts of a sentence the document runs together with ";" (a list of steps
         each with its own timescale, as AWCPP 3.29)."""
@@ -253,6 +294,38 @@ def unsupported_fact(sentence: str, source: Source) -> str:
         need = max(1.0, min(FACT_WORDS, FACT_ANCHOR * (best - len(own))))
         if homes and not any(len((stems - own) & c.stems) >= need for c in homes):
             return f"{reason} is stated about something else in"
+    return misplaced_span(sentence, source)
+
+
+def _event(after: str, words: int = EVENT_WORDS) -> set[str]:
+    """The event a time span runs from, from the text right after it ("of the child going missing"),
+    without the words for the child, which every event has ("of their return" = "of the child returning")."""
+    m = _EVENT_LEAD.match(after)
+    if not m:
+        return set()
+    said = content(_EVENT_END.split(_SCOPE_END.split(after[m.end() :], maxsplit=1)[0], maxsplit=1)[0])
+    return _roots([w for w in said if w not in _PERSON][:words])
+
+
+def misplaced_span(sentence: str, source: Source) -> str:
+    """A time span the paragraph gives, run from another event: "within 5 days of the child returning"
+    where it says "of the child going missing", "before an initial conference" where it says "before
+    review conferences". Where the paragraph names no event after its span, the words before it may."""
+    text = expand_units(sentence)
+    for t in timescales.find_timescales(text):
+        event = _event(text[t.end :])
+        norm = t.normalised.removeprefix("every ")
+        if not event:
+            continue
+        theirs = []
+        for st in timescales.find_timescales(source.expanded):
+            if st.normalised.removeprefix("every ") != norm:
+                continue
+            said = _event(source.expanded[st.end :], PARAGRAPH_EVENT_WORDS)
+            before = content(_CLAUSE_END.split(source.expanded[: st.start])[-1])[-EVENT_CONTEXT:]
+            theirs.append(said or _roots(before) | _roots(content(source.expanded[st.end : st.end + 80])))
+        if theirs and not any(event <= words for words in theirs):
+            return f"time span '{t.text}' runs from another event in"
     return ""
 
 
@@ -281,14 +354,20 @@ def contradiction(sentence: str, source: Source) -> str:
     if best == 0:
         return ""
     close = [u for o, u in overlaps if o >= max(1, 0.8 * best)]
-    # A negation is judged against the one sentence closest in words and phrases: another sentence as
-    # close in words alone ("an early help assessment ... may have been carried out") says nothing of it.
-    pairs = _bigrams(content(sentence))
-    nearest = {u: len(stems & set(content(u))) + len(pairs & _bigrams(content(u))) for u in close}
+    # A negation is judged against the one sentence closest in words and phrases to the claim (not the
+    # condition around it): another sentence as close in words alone ("an early help assessment ... may
+    # have been carried out") says nothing of it.
+    claim = content(_main_clause(sentence))
+    pairs = _bigrams(claim)
+    nearest = {
+        u: len(set(claim) & u_stems) + len(pairs & _bigrams(content(u))) for u, u_stems in source.units
+    }
     closest = [u for u, n in nearest.items() if n == max(nearest.values())]
     if all(_dropped(u, sentence) for u in closest):
         return "drops a negation ('not', 'never')"
-    if all(_dropped(sentence, u) for u in closest):
+    # A negation the paragraph states in any of its sentences is not added ("ensure that no further
+    # placements are made" in a list far from the sentence's closest words).
+    if all(_dropped(sentence, u) for u in closest) and not _negated_anywhere(sentence, source):
         return "adds a negation"
     if swap := _reversed(stems, closest):
         return swap
@@ -297,6 +376,45 @@ def contradiction(sentence: str, source: Source) -> str:
         return "says 'must' where the paragraph says 'should' or 'may'"
     if (d := roles.duty(sentence)) and not any(_has(d.role, u) for u in close):
         return f"gives the duty to '{d.role}', which the paragraph does not"
+    return wrong_agent(sentence, source) or weaker_verb(sentence, source)
+
+
+def _main_clause(sentence: str) -> str:
+    """The claim without the condition around it: "If X, do Y" -> "do Y"; "Y whenever X" -> "Y"."""
+    m = re.match(r"^\s*(?:if|when|where|once|whenever|unless|while)\b[^,]*,\s*(?P<rest>.+)$", sentence, re.I)
+    main = m.group("rest") if m else sentence
+    return _CONDITION.split(main, maxsplit=1)[0] or main
+
+
+def wrong_agent(sentence: str, source: Source) -> str:
+    """The sentence's subject (a role or body) does what the paragraph gives someone else to do: "social
+    services will determine the process" where it says "the police will determine the process"."""
+    m = _SUBJECT_VERB.match(sentence.strip())
+    if not m or not re.search(rf"(?:{_AGENT.pattern})\s*$", m.group("subj"), re.I):
+        return ""  # the subject must be a role or body ("early contact with the police" is not)
+    head = _roots(content(m.group("subj"))[-2:])  # "social services", not the prison service
+    verb = content(m.group("verb"))[:1]  # the whole stem: "respons" is not "respond"
+    if not head or not verb:
+        return ""
+    # Who does it in the paragraph: the words before each use of the verb in each clause.
+    clauses = [content(c.text) for c in source.clauses]
+    doers = [_roots(words[:i]) for words in clauses for i, w in enumerate(words) if w == verb[0]]
+    if doers and not any(head <= before for before in doers):
+        return f"gives '{m.group('verb')}' to '{m.group('subj').strip()}', which the paragraph does not"
+    return ""
+
+
+def weaker_verb(sentence: str, source: Source) -> str:
+    """'must' on a verb the paragraph only ever puts 'should'/'may' on: "you must offer help" where it
+    says "help should be offered" (another "must" elsewhere in the sentence does not excuse it)."""
+    for m in _STRONG_VERB.finditer(sentence):
+        root = m.group("verb").lower()[:ROOT]
+        modals = [
+            g.group("modal").lower()
+            for g in re.finditer(_MODAL_BEFORE.format(verb=re.escape(root)), source.text, re.I)
+        ]
+        if modals and not any(UNIT_STRONG.search(x) for x in modals):
+            return f"says 'must {m.group('verb')}' where the paragraph says '{modals[0]}'"
     return ""
 
 
@@ -324,6 +442,15 @@ def _reversed(stems: set[str], closest: list[str]) -> str:
         if flipped and theirs and not flipped & stems and all(word not in t and t & flipped for t in theirs):
             return f"reverses the paragraph ('{word}…' where it says '{sorted(theirs[0] & flipped)[0]}…')"
     return ""
+
+
+def _negated_anywhere(sentence: str, source: Source) -> bool:
+    """Some sentence of the paragraph negates half the words a negation of `sentence` governs."""
+    theirs = [_roots(c) for u, _ in source.units for c in _negated_clauses(u)]
+    return any(
+        scope and any(len(scope & t) * 2 >= len(scope) for t in theirs)
+        for scope in map(_roots, _scopes(sentence))
+    )
 
 
 def _negated_clauses(text: str) -> list[set[str]]:
@@ -387,7 +514,7 @@ def check(
         return verdict(False, f"{clash} ({markers})", score)
     if score >= threshold:
         return verdict(True, "", score)
-    near = similar(sentence, [u for u, _ in source.units]) if similar and score >= floor else 0.0
+    near = similar(sentence, source.passages) if similar and score >= floor else 0.0
     if near >= meaning:
         return verdict(True, "", score, near)
     why = f"support {score:.2f} < {threshold:.2f}" + (f", meaning {near:.2f} < {meaning:.2f}" if near else "")

@@ -6,10 +6,18 @@ from __future__ import annotations
 
 from procqa.index.embedder import embed
 
+CACHED = 4096  # paragraph passages kept embedded: a streamed answer checks each sentence against the same few
+_seen: dict[str, list[float]] = {}
 
-def similarity(sentence: str, sentences: list[str]) -> float:
-    """The highest cosine between `sentence` and any of `sentences` (0 when there are none)."""
-    if not sentences:
+
+def similarity(sentence: str, passages: list[str]) -> float:
+    """The highest cosine between `sentence` and any of `passages` (0 when there are none)."""
+    if not passages:
         return 0.0
-    first, *rest = embed([sentence, *sentences])
-    return max(sum(a * b for a, b in zip(first, v, strict=True)) for v in rest)
+    missing = [t for t in dict.fromkeys(passages) if t not in _seen]
+    vectors = embed([sentence, *missing])
+    for text, vector in zip(missing, vectors[1:], strict=True):
+        if len(_seen) >= CACHED:
+            _seen.pop(next(iter(_seen)))  # the oldest
+        _seen[text] = vector
+    return max(sum(a * b for a, b in zip(vectors[0], _seen[t], strict=True)) for t in passages)
