@@ -26,8 +26,8 @@ P2 = Paragraph(
 SHOWN = {1: P1, 2: P2}
 # What the check achieves on the labelled set's report half (eval/results/llm_check.md), as floors.
 REPORT_FLOORS = {"unsupported_removed": 0.95, "supported_removed": 0.10}
-# What it achieves on the second blind set (written by someone who never saw the rules), as floors.
-BLIND_FLOORS = {"unsupported_removed": 0.0, "supported_removed": 1.0}  # set once measured
+# What it achieves on the third blind set (written by someone who never saw the rules), as floors.
+BLIND_FLOORS = {"unsupported_removed": 0.64, "supported_removed": 0.11}
 
 
 def verdict(sentence: str, cited: tuple[int, ...]):
@@ -191,8 +191,8 @@ def test_labelled_set_is_measured_against_its_targets(tmp_path, capsys):
     report = result["report"]
     assert report["unsupported_removed"] >= REPORT_FLOORS["unsupported_removed"]
     assert report["supported_removed"] <= REPORT_FLOORS["supported_removed"]
-    # The second blind set misses the targets (README); these floors only keep it from getting worse.
-    blind = result["second blind set"]
+    # The third blind set misses the targets (README); these floors only keep it from getting worse.
+    blind = result["third blind set"]
     assert blind["sentences"] >= 90
     assert blind["unsupported_removed"] >= BLIND_FLOORS["unsupported_removed"]
     assert blind["supported_removed"] <= BLIND_FLOORS["supported_removed"]

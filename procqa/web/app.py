@@ -52,9 +52,11 @@ REMOTE_BANNER = (
     "model at {url} (PROCQA_LLM_ALLOW_REMOTE is set)."
 )
 USE_LLM = "Let the local model write the answer"
+# The check misses about a third of wrong sentences it was not written against (README, Local LLM): say so.
 LLM_HELP = (
-    "The model writes the answer from the same paragraphs; each sentence is shown only if the paragraph "
-    "it cites supports it. If the model fails, you get the quoted answer."
+    "The model writes the answer from the same paragraphs. Each sentence is shown only if it passes a check "
+    "against the paragraph it cites. The check can miss a sentence that changes a condition or the order "
+    "of steps, so read the paragraph before you act. If the model fails, you get the quoted answer."
 )
 START_AGAIN = (
     "Start again clears your questions and answers from this page and from the app's memory. Feedback you "
@@ -128,8 +130,9 @@ def render_written(answer: Answer) -> None:
     assert written is not None
     by_n = {c.n: c for c in answer.citations}
     st.caption(
-        f"Written by {escape_markdown(written.model)}. Every sentence was checked against the paragraph it "
-        "cites; open a source to read the procedures' own words."
+        f"Written by {escape_markdown(written.model)}. Every sentence passed a check against the paragraph "
+        "it cites, but the check can miss a changed condition or order of steps: open the source and read "
+        "the procedures' own words before you act."
     )
     if answer.tentative:
         st.warning(TENTATIVE)
