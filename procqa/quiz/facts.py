@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from procqa.facts import ages, definitions, roles, statutes, timescales
+from procqa.facts import acronyms, ages, definitions, roles, statutes, timescales
 from procqa.facts.sentences import ANAPHORA, split_units
 from procqa.records import Paragraph
 
@@ -52,14 +52,17 @@ _STOP = frozenset({
 
 @dataclass(frozen=True)
 class Fact:
-    fact: str  # timescale | age | role | definition | dont | duty | listed | law
+    fact: str  # timescale | age | role | definition | dont | duty | listed | law | acronym | statement
     paragraph: Paragraph
     sentence: str  # the unit as printed (the quote)
     value: str  # the answer as printed
     norm: str  # the value normalised, to tell two answers apart
     start: int = -1  # where `value` sits in `sentence`; -1 when it is not gapped (definitions)
     end: int = -1
-    prompt: str = ""  # definitions: the defining words; roles: what the role does; listed: the lead-in
+    # definitions: the defining words; roles: what the role does; listed: the lead-in; acronym: the
+    # acronym; statement: what replaces `value` to make the statement false
+    prompt: str = ""
+    table: bool = False  # acronym: a row of the document's acronym table, not spelt out in a sentence
 
     @property
     def gapped(self) -> str:
@@ -72,12 +75,17 @@ class Fact:
         rest = (
             self.sentence[: self.start] + " " + self.sentence[self.end :] if self.start >= 0 else self.prompt
         )
-        return frozenset(w for w in _WORD.findall(rest.lower()) if w not in _STOP)
+        return content_words(rest)
 
     @property
     def key(self) -> str:
         """What the fact tests: one item per key in a quiz."""
         return f"{self.fact}:{self.norm}:{' '.join(sorted(self.context))[:200]}"
+
+
+def content_words(text: str) -> frozenset[str]:
+    """A text's words without function words (nor "cannot", whose "not" is a polarity, not content)."""
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP and w != "cannot")
 
 
 def section_of(p: Paragraph) -> str:
@@ -181,9 +189,126 @@ def list_facts(p: Paragraph) -> list[Fact]:
     return found
 
 
+def expansion_norm(text: str) -> str:
+    """An expansion as compared: "Multi-agency Risk Assessment Conferences" and "Multi Agency Risk
+    Assessment Conference" are the same answer."""
+    words = re.sub(r"[-‐]", " ", text.lower().replace("’s", "").replace("'s", "")).split()
+    if words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):
+        words[-1] = words[-1][:-1]
+    return " ".join(words)
+
+
+# An acronym item's options are expansions a reader compares at a glance.
+EXPANSION_WORDS = (2, 10)
+
+
+def acronym_facts(p: Paragraph) -> list[Fact]:
+    """What each acronym the paragraph spells out stands for: a row of an acronym table ("CDOP Child
+    Death Overview Panel") or "Child Death Overview Panel (CDOP)" in a sentence."""
+    found: list[Fact] = []
+    for unit in split_units(p.text):
+        pairs = [(a, unit) for a, _, _ in acronyms.defined(unit)]
+        if (row := acronyms.table_row(unit)) is not None:
+            pairs.append((row, unit))
+        for a, quote in pairs:
+            # "Child Abduction Warning Notice's (CAWN)": the possessive belongs to the sentence
+            if not EXPANSION_WORDS[0] <= len(a.expansion.split()) <= EXPANSION_WORDS[1] or re.search(
+                r"['’]s$", a.expansion
+            ):
+                continue
+            found.append(
+                Fact("acronym", p, quote, a.expansion, expansion_norm(a.expansion), prompt=a.acronym,
+                     table=a.table)
+            )  # fmt: skip
+    return found
+
+
+# Statements true or false: the document's sentence verbatim, or that sentence with its main verb's
+# polarity flipped ("Effective safeguarding systems are child centred" -> "... are not child centred").
+# Only a copula, "can" or "will" near the start of a main clause: further in, the verb may belong to a
+# subordinate clause and the flip may not make the sentence false.
+STATEMENT_VERB_WORDS = 12
+STATEMENT_WORDS = 40  # a longer sentence holds more than one claim: which one is false?
+_FLIP_NEGATIVE = re.compile(r"\b(?P<verb>is|are|was|were)\s+not\b|\b(?P<can>cannot|can not)\b", re.IGNORECASE)
+_FLIP_POSITIVE = re.compile(r"\b(?P<verb>is|are|was|were|can|will)\b(?=\s+(?P<next>[\w’'-]+))", re.IGNORECASE)
+# After the verb, a word whose negation says something else ("are not only", "is not always"), or a
+# hedge ("are often") whose denial is not clearly false.
+_FLIP_NEXT = frozenset({
+    "only", "just", "necessarily", "always", "least", "limited", "exhaustive", "simply", "merely",
+    "solely", "also", "often", "usually", "sometimes", "generally", "more", "most", "less", "likely",
+    "not", "no", "never", "a", "an", "one", "some", "many", "normally", "particularly", "especially",
+    "still", "already", "expected", "thought", "considered", "known", "unlikely", "possible",
+    "available", "defined", "set", "described", "summarised", "outlined", "listed", "provided",
+    "too", "far", "much", "now", "very", "both", "either", "rarely", "seldom", "then",
+})  # fmt: skip
+# Before the verb, a word that makes it the verb of a clause inside the sentence ("people who are
+# hostile", "ensure that agencies are informed", "if contact is not supported"), or another verb.
+_CLAUSE_BEFORE = re.compile(
+    r"\b(?:who|which|that|how|what|whether|where|when|if|because|than|as|whose|whom|why|while|until|"
+    r"unless|must|should|will|shall|needs?|requires?|ensures?|means|has|have|had|did|does|do)\b|"
+    r"\b(?:and|or|but)\s*$|^\W*(?:usually|often|generally|normally|typically|ensure|make)\b",
+    re.IGNORECASE,
+)
+# A subject that says "some": denying "Some children are vulnerable" is true as well.
+_QUANTIFIED = re.compile(
+    r"\b(?:some|many|most|few|several|certain|various|a number|not all|there|here|it|others?|one of)\b",
+    re.IGNORECASE,
+)
+# Words that make a sentence's polarity hard to read, or a pointer to elsewhere in the document.
+_TANGLED = re.compile(
+    r"\b(?:no|never|nor|neither|nothing|none|unless|without|whether|not|may|might|could|would|see|"
+    r"chapter|section|part|above|below|following|e\.g|i\.e|usually|sometimes|occasionally|perhaps|"
+    r"possibly|typically|mostly|frequently|only|here|www|https?)\b|[;:?]",
+    re.IGNORECASE,
+)
+_SUBORDINATE = re.compile(
+    r"^(?:where|when|if|although|as|until|while|whilst|unless|because|since|once|even|in|for|to|"
+    r"with|during|after|before|following|given|on|at|by)\b",
+    re.IGNORECASE,
+)
+NEGATION = re.compile(r"\b(?:not|no|never|cannot|nor|neither|none|nothing)\b|n’t\b|n't\b", re.IGNORECASE)
+
+
+def statement_flip(sentence: str) -> tuple[int, int, str] | None:
+    """Where to flip a sentence's main verb and what to write there, or None when the sentence is no
+    plain statement (a condition, a hedge, "some ...", a pointer, a second negation)."""
+    if (
+        _SUBORDINATE.match(sentence)
+        or "," in " ".join(sentence.split()[:STATEMENT_VERB_WORDS])
+        or len(sentence.split()) > STATEMENT_WORDS
+    ):
+        return None
+    if (m := _FLIP_NEGATIVE.search(sentence)) is not None:
+        rest = sentence[: m.start()] + sentence[m.end() :]
+        before = sentence[: m.start()]
+        if _TANGLED.search(rest) or _QUANTIFIED.search(before) or _CLAUSE_BEFORE.search(before):
+            return None
+        nxt = sentence[m.end() :].split()[:1]
+        if nxt and nxt[0].lower() in _FLIP_NEXT:
+            return None
+        replacement = m.group("verb") or m.group("can")[:3]
+        return (m.start(), m.end(), replacement) if _early(sentence, m.start()) else None
+    if _TANGLED.search(sentence) or NEGATION.search(sentence):
+        return None
+    m = _FLIP_POSITIVE.search(sentence)
+    if m is None or not _early(sentence, m.start()):
+        return None
+    before = sentence[: m.start()]
+    if _QUANTIFIED.search(before) or _CLAUSE_BEFORE.search(before):
+        return None
+    if m.group("next").lower() in _FLIP_NEXT or m.start() == 0:
+        return None
+    verb = m.group("verb")
+    return (m.start(), m.end(), "cannot" if verb.lower() == "can" else f"{verb} not")
+
+
+def _early(sentence: str, at: int) -> bool:
+    return len(sentence[:at].split()) <= STATEMENT_VERB_WORDS
+
+
 def facts_of(p: Paragraph) -> list[Fact]:
     """Every testable fact a paragraph states."""
-    found: list[Fact] = list_facts(p)
+    found: list[Fact] = list_facts(p) + acronym_facts(p)
     if (d := definitions.glossary_definition(p)) is not None:
         found.append(Fact("definition", p, d.quote, d.term, d.term.lower(), prompt=d.definition))
     for s in split_units(p.text):
@@ -209,6 +334,10 @@ def facts_of(p: Paragraph) -> list[Fact]:
             found.append(
                 Fact("duty", p, s, m.group("modal"), m.group("modal"), m.start("modal"), m.end("modal"))
             )
+        elif (flip := statement_flip(s)) is not None:
+            start, end, false = flip
+            polarity = "negative" if NEGATION.search(s) else "positive"
+            found.append(Fact("statement", p, s, s[start:end], polarity, start, end, prompt=false))
         subject = roles.duty(s)
         for mention in roles.mentions(s):
             if subject is None or mention.start != subject.start:  # the subject is asked "Who ...?" below

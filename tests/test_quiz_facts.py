@@ -1,0 +1,161 @@
+"""Exact tests of the quiz's acronym and statement facts on small strings: what is found, what is
+refused, and the items and checks they make (no index needed)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from procqa.facts.acronyms import defined, table_row
+from procqa.quiz import checks
+from procqa.quiz.compose import Pool, make_item, make_match
+from procqa.quiz.facts import Fact, acronym_facts, expansion_norm, facts_of, statement_flip
+from procqa.records import DocumentInfo, Paragraph
+
+DOC = DocumentInfo("d", "Test procedures", "SET", "2025", "England", "test.txt")
+
+
+def _p(text: str, ref: str = "B 1.1") -> Paragraph:
+    return Paragraph("d", ref, text)
+
+
+def test_acronym_table_rows_spell_their_acronym():
+    assert table_row("CDOP Child Death Overview Panel").expansion == "Child Death Overview Panel"
+    assert table_row("CPS The Crown Prosecution Service").expansion == "Crown Prosecution Service"
+    row = table_row("NPCC National Police Chiefs Council (formerly Association of Chief Police Officers)")
+    assert (row.acronym, row.expansion) == ("NPCC", "National Police Chiefs Council")
+    assert table_row("SARC Sexual Assault Referral Centre.").expansion == "Sexual Assault Referral Centre"
+    # Not an expansion: a tool's name, a contacts row, a sentence.
+    assert table_row("ASSET Youth Justice Assessment Tool") is None
+    assert table_row("Baptist Church 01235 517 700 www.baptist.org.uk") is None
+    assert table_row("The conference must be held within 15 working days.") is None
+
+
+def test_acronyms_spelt_out_in_a_sentence():
+    found = defined("Refer to the Local Authority Designated Officer (LADO) within one working day.")
+    assert [(a.acronym, a.expansion, a.table) for a, _, _ in found] == [
+        ("LADO", "Local Authority Designated Officer", False)
+    ]
+    assert not defined("Tell the police (see above) at once.")
+
+
+def test_acronym_facts_from_a_table_and_a_sentence():
+    table = acronym_facts(
+        _p("CDOP Child Death Overview Panel\nGP General Practitioner\nFE Further Education")
+    )
+    assert [(f.prompt, f.value, f.table, f.sentence) for f in table][0] == (
+        "CDOP", "Child Death Overview Panel", True, "CDOP Child Death Overview Panel",
+    )  # fmt: skip
+    assert len(table) == 3
+    text = "A Child Abduction Warning Notice's (CAWN) can be issued. Ask the Youth Justice Services (YJS)."
+    facts = acronym_facts(_p(text))
+    assert [(f.prompt, f.value, f.norm) for f in facts] == [
+        ("YJS", "Youth Justice Services", "youth justice service")
+    ]  # the possessive belongs to the sentence, not the name
+    assert expansion_norm("Multi-agency Risk Assessment Conferences") == expansion_norm(
+        "Multi Agency Risk Assessment Conference"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "false"),
+    [
+        ("Effective safeguarding systems are child centred in every agency.",
+         "Effective safeguarding systems are not child centred in every agency."),
+        ("A child of 16 years and over can give their own consent to an examination.",
+         "A child of 16 years and over cannot give their own consent to an examination."),
+        ("The effective protection of children cannot be achieved by single agency acting on its own.",
+         "The effective protection of children can be achieved by single agency acting on its own."),
+        ("The local authority manager is responsible for the decision on the completion of the enquiry.",
+         "The local authority manager is not responsible for the decision on the completion of the enquiry."),
+    ],
+)  # fmt: skip
+def test_a_statement_flips_its_main_verb(sentence, false):
+    start, end, replacement = statement_flip(sentence)
+    assert sentence[:start] + replacement + sentence[end:] == false
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Avoiding people who are hostile is a normal human response to a threat.",  # relative clause
+        "Photographs should be returned to the parent if contact is not supported.",  # a condition
+        "Some children are more vulnerable to abuse than others in the same family.",  # "some"
+        "Usually a child's name can be removed from the register by a conference decision.",  # hedge
+        "Children's behaviour on the net is far less inhibited than in the playground.",  # comparative
+        "The words are not only a label but also a description of the risk to the child.",  # not only
+        "An overview and links to supporting documents can be found here on the website.",  # pointer
+        "Where a parent is a child, the baby could be at risk of significant harm.",  # subordinate
+        "Professionals are not always aware that no referral has been made to the service.",  # two nots
+    ],
+)
+def test_no_flip_where_the_denial_might_be_true_or_garbled(sentence):
+    assert statement_flip(sentence) is None
+
+
+def test_statement_items_and_their_checks():
+    sentence = "Effective safeguarding systems are child centred in every agency."
+    p = _p(sentence)
+    fact = next(f for f in facts_of(p) if f.fact == "statement")
+    assert (fact.value, fact.prompt, fact.norm) == ("are", "are not", "positive")
+    items = {
+        make_item("truefalse", fact, Pool.of([fact]), DOC, random.Random(seed)).answer: seed
+        for seed in range(6)
+    }
+    for answer, seed in items.items():
+        item = make_item("truefalse", fact, Pool.of([fact]), DOC, random.Random(seed))
+        assert all(check(item) for check in checks.TEXT_CHECKS.values()), item
+        said = item.stem.removeprefix("True or false: ").strip("“”")
+        assert said == (sentence if answer == "True" else sentence.replace("are child", "are not child"))
+    assert set(items) == {"True", "False"}
+    # The document says the opposite elsewhere: the flipped statement would be true, so no item.
+    other = _p("Effective safeguarding systems are not child centred in every agency.", "B 2.1")
+    ambiguity = checks.Ambiguity.of([fact], [p, other])
+    item = make_item("truefalse", fact, Pool.of([fact]), DOC, random.Random(0))
+    assert not ambiguity.unique(item, [fact])
+    assert checks.Ambiguity.of([fact], [p]).unique(item, [fact])
+
+
+def _acronym_facts() -> list[Fact]:
+    table = "\n".join([
+        "CDOP Child Death Overview Panel", "CQC Care Quality Commission", "GMC General Medical Council",
+        "SMB Strategic Management Board", "PND Police National Database",
+    ])  # fmt: skip
+    elsewhere = (
+        "Tell the Youth Justice Board (YJB). Ask the National Crime Agency (NCA). Call the Joint Agency "
+        "Response (JAR). Read the Child Death Overview process (CDOP). Use a legitimate interests "
+        "assessment (LIA)."
+    )
+    return acronym_facts(_p(table, "B 46")) + acronym_facts(_p(elsewhere, "A 1.1"))
+
+
+def test_acronym_items_take_distractors_from_outside_the_table_that_read_alike():
+    facts = _acronym_facts()
+    pool = Pool.of(facts)
+    cdop = next(f for f in facts if f.prompt == "CDOP" and f.table)
+    for seed in range(5):
+        item = make_item("mcq", cdop, pool, DOC, random.Random(seed))
+        assert item.stem == "In the list of acronyms used in the SET procedures, what does CDOP stand for?"
+        assert item.answer == "Child Death Overview Panel"
+        # Not the table's own rows (they are in the cited paragraph), not a variant spelling CDOP,
+        # not a lower-case expansion beside capitalised ones.
+        assert set(item.options) - {item.answer} == {
+            "Youth Justice Board", "National Crime Agency", "Joint Agency Response"
+        }  # fmt: skip
+        assert all(check(item) for check in checks.TEXT_CHECKS.values()), item
+        tf = make_item("truefalse", cdop, pool, DOC, random.Random(seed))
+        assert all(check(tf) for check in checks.TEXT_CHECKS.values()), tf
+        assert tf.stem.startswith("True or false: in the list of acronyms used in the SET procedures, CDOP")
+        flipped = tf.__class__(**{**tf.__dict__, "answer": "False" if tf.answer == "True" else "True"})
+        assert not checks.answer_in_source(flipped)
+    # CDOP spelt two ways in one document: which one is right is ambiguous, so neither is asked.
+    assert not checks.Ambiguity.of(facts).unique(make_item("mcq", cdop, pool, DOC, random.Random(0)), [cdop])
+
+
+def test_an_acronym_match_pairs_questions_with_expansions():
+    table = [f for f in _acronym_facts() if f.table][:4]
+    item = make_match(table, DOC)
+    assert item.stem == "Match each acronym used in the SET procedures to what it stands for."
+    assert item.pairs[0] == ("What does CDOP stand for?", "Child Death Overview Panel")
+    assert all(check(item) for check in checks.TEXT_CHECKS.values()), item
