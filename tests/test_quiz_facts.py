@@ -10,7 +10,15 @@ import pytest
 from procqa.facts.acronyms import defined, table_row
 from procqa.quiz import checks
 from procqa.quiz.compose import Pool, make_item, make_match
-from procqa.quiz.facts import Fact, acronym_facts, expansion_norm, facts_of, statement_flip
+from procqa.quiz.facts import (
+    Fact,
+    acronym_facts,
+    expansion_norm,
+    facts_of,
+    list_facts,
+    quotable,
+    statement_flip,
+)
 from procqa.records import DocumentInfo, Paragraph
 
 DOC = DocumentInfo("d", "Test procedures", "SET", "2025", "England", "test.txt")
@@ -159,3 +167,28 @@ def test_an_acronym_match_pairs_questions_with_expansions():
     assert item.stem == "Match each acronym used in the SET procedures to what it stands for."
     assert item.pairs[0] == ("What does CDOP stand for?", "Child Death Overview Panel")
     assert all(check(item) for check in checks.TEXT_CHECKS.values()), item
+
+
+def test_sample_review_rules_leaning_openers_fused_headings_run_on_roles_reading_lists():
+    # Each of these made an item a trainer would not use in the sample review (seed 2031).
+    assert not quotable("Alternatively, a strategy discussion should be convened to consider the need.")
+    assert not quotable("Reports The LSCB should ensure reports are provided on a quarterly basis.")
+    assert quotable("Reports should be provided to the LSCB on a quarterly basis about complaints.")
+    roles = [f.value for f in facts_of(_p("A senior Police Officer may convene a Gold Group in such cases."))]
+    assert "senior Police" not in roles
+    reading = "The links relate to publications about self-harm and suicide:\n" + "\n".join(
+        [
+            "- Mental Health Foundation (2003) Suicide",
+            "- Truth Hurts report 2006",
+            "- NICE guidance on self-harm",
+        ]
+    )
+    assert not list_facts(_p(reading))
+    # A statement leaning on the one before ("these interests") is not offered.
+    assert (
+        statement_flip("A child's safety is the paramount consideration in weighing these interests.") is None
+    )
+    # Nor one whose subject the sentences before introduced ("The discussion", "the same requirement").
+    assert statement_flip("The discussion can take place either in person or over the telephone.") is None
+    assert statement_flip("Volunteers within the youth service are subject to the same requirement.") is None
+    assert statement_flip("The strategy discussion can take place either in person or over the telephone.")

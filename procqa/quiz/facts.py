@@ -27,9 +27,13 @@ OBLIGATION = re.compile(
 )
 # "Where this is because of ...": the sentence leans on the one before as much as "This ..." does.
 LEANING_CLAUSE = re.compile(
-    r"^(?:where|when|if|as|because|although|while|unless)\s+(?:this|these|that|those|they|it|such)\b",
+    r"^(?:where|when|if|as|because|although|while|unless)\s+(?:this|these|that|those|they|it|such)\b|"
+    # "Alternatively, a strategy discussion should be convened ...": instead of what the one before says
+    r"^(?:alternatively|instead|similarly|likewise|furthermore|moreover|again|conversely)\b",
     re.IGNORECASE,
 )
+# "Reports The LSCB should ensure ...": a one-word heading the source ran into its first sentence.
+FUSED_HEADING = re.compile(r"^[A-Z][a-z]+\s+(?:The|A|An|All|Each|Any)\s")
 # "... check that this has occurred", "In their absence the ...": a pronoun standing for something
 # said before ("this" or "these" as a subject, or a pronoun in the sentence's first words). Not
 # "that": "a child that is at risk" is a relative clause.
@@ -105,6 +109,7 @@ def quotable(sentence: str) -> bool:
         and not ANAPHORA.match(sentence)
         and not LEANING_CLAUSE.match(sentence)
         and not LEANING_PRONOUN.search(sentence)
+        and not FUSED_HEADING.match(sentence)
         and sentence.count("(") == sentence.count(")")
         and sentence.count("“") == sentence.count("”")
         and "•" not in sentence
@@ -126,6 +131,7 @@ _DANGLING = re.compile(
     r"^(?:if|unless|where|when)\b[^,]*:$|\b(?:and|or|but|the|a|an|of|to|by|with)\s*:$", re.IGNORECASE
 )
 _POINTING = frozenset({"following", "include", "includes", "including", "below", "these", "are"})
+_READING = re.compile(r"\b(?:links?|publications?|websites?|further reading|resources)\b", re.IGNORECASE)
 _POINTER = re.compile(r"^(?:see|refer to|for more)\b|\bappendix\b|https?:|www\.|@|:$", re.IGNORECASE)
 _PROSE = re.compile(
     r"\b(?:must|should|shall|will|needs?\s+to|(?:is|are)\s+required\s+to)\b|^[\w ]{1,20}:\s|^such\b",
@@ -178,6 +184,9 @@ def list_facts(p: Paragraph) -> list[Fact]:
         ):
             continue
         prompt = lead.rstrip(":").strip()
+        # A reading list ("The links relate to publications about ...:") holds titles, not procedure.
+        if _READING.search(prompt):
+            continue
         # A lead-in that only points ("The following should always be applied:") names no list.
         if len([w for w in _WORD.findall(prompt.lower()) if w not in _STOP and w not in _POINTING]) < 3:
             continue
@@ -258,9 +267,13 @@ _QUANTIFIED = re.compile(
 _TANGLED = re.compile(
     r"\b(?:no|never|nor|neither|nothing|none|unless|without|whether|not|may|might|could|would|see|"
     r"chapter|section|part|above|below|following|e\.g|i\.e|usually|sometimes|occasionally|perhaps|"
-    r"possibly|typically|mostly|frequently|only|here|www|https?)\b|[;:?]",
+    r"possibly|typically|mostly|frequently|only|here|www|https?|this|these|those|such|former|latter|same)\b|"
+    r"[;:?]",
     re.IGNORECASE,
 )
+# "The discussion can take place ...", "The arrangements are to be made ...": a bare "the" and a noun
+# as the subject names something the sentences before introduced.
+_BARE_SUBJECT = re.compile(r"^\W*the\s+[\w’'-]+\s*$", re.IGNORECASE)
 _SUBORDINATE = re.compile(
     r"^(?:where|when|if|although|as|until|while|whilst|unless|because|since|once|even|in|for|to|"
     r"with|during|after|before|following|given|on|at|by)\b",
@@ -281,7 +294,7 @@ def statement_flip(sentence: str) -> tuple[int, int, str] | None:
     if (m := _FLIP_NEGATIVE.search(sentence)) is not None:
         rest = sentence[: m.start()] + sentence[m.end() :]
         before = sentence[: m.start()]
-        if _TANGLED.search(rest) or _QUANTIFIED.search(before) or _CLAUSE_BEFORE.search(before):
+        if _TANGLED.search(rest) or _unclear_subject(before):
             return None
         nxt = sentence[m.end() :].split()[:1]
         if nxt and nxt[0].lower() in _FLIP_NEXT:
@@ -293,8 +306,7 @@ def statement_flip(sentence: str) -> tuple[int, int, str] | None:
     m = _FLIP_POSITIVE.search(sentence)
     if m is None or not _early(sentence, m.start()):
         return None
-    before = sentence[: m.start()]
-    if _QUANTIFIED.search(before) or _CLAUSE_BEFORE.search(before):
+    if _unclear_subject(sentence[: m.start()]):
         return None
     if m.group("next").lower() in _FLIP_NEXT or m.start() == 0:
         return None
@@ -302,8 +314,16 @@ def statement_flip(sentence: str) -> tuple[int, int, str] | None:
     return (m.start(), m.end(), "cannot" if verb.lower() == "can" else f"{verb} not")
 
 
+def _unclear_subject(before: str) -> bool:
+    """The words before the verb are no plain subject: "some ...", a clause, or "The discussion"."""
+    return bool(_QUANTIFIED.search(before) or _CLAUSE_BEFORE.search(before) or _BARE_SUBJECT.match(before))
+
+
 def _early(sentence: str, at: int) -> bool:
     return len(sentence[:at].split()) <= STATEMENT_VERB_WORDS
+
+
+_RUNS_ON = re.compile(rf"\s+(?:{roles.HEADS})\b", re.IGNORECASE)
 
 
 def facts_of(p: Paragraph) -> list[Fact]:
@@ -340,6 +360,10 @@ def facts_of(p: Paragraph) -> list[Fact]:
             found.append(Fact("statement", p, s, s[start:end], polarity, start, end, prompt=false))
         subject = roles.duty(s)
         for mention in roles.mentions(s):
+            # "A senior Police Officer": the role's name runs on past its head word; gapping "senior
+            # Police" would leave "Officer" behind.
+            if _RUNS_ON.match(s[mention.end :]):
+                continue
             if subject is None or mention.start != subject.start:  # the subject is asked "Who ...?" below
                 found.append(
                     Fact("role", p, s, mention.role, mention.role.lower(), mention.start, mention.end)
