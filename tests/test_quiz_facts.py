@@ -192,3 +192,14 @@ def test_sample_review_rules_leaning_openers_fused_headings_run_on_roles_reading
     assert statement_flip("The discussion can take place either in person or over the telephone.") is None
     assert statement_flip("Volunteers within the youth service are subject to the same requirement.") is None
     assert statement_flip("The strategy discussion can take place either in person or over the telephone.")
+
+
+def test_seed_2032_review_rules_pointing_determiners_do_so_and_not_but():
+    assert not quotable("Requests for these checks should be responded to promptly in every case.")
+    assert not quotable("The local authority must assist parents to do so within the agreed time.")
+    assert not quotable("Any issues arising out of this consultation will be brought to the chair.")
+    assert quotable("All staff should follow these procedures when a child discloses abuse to them.")
+    assert (
+        statement_flip("Alerting signs are not evidence of illness but possible indicators of a concern.")
+        is None
+    )

@@ -42,6 +42,13 @@ LEANING_PRONOUN = re.compile(
     r"occurs|happens|means|includes)\b|^\W*(?:\w+\s+){0,2}(?:their|they|them|its|his|her)\b",
     re.IGNORECASE,
 )
+# "Requests for these checks should ...", "... assist parents to do so", "this consultation": a
+# determiner or "so" pointing back at the sentence before. Not "these procedures" (the document itself).
+LEANING_DETERMINER = re.compile(
+    r"\b(?:this|these|those)\s+(?!procedures?\b|guidance\b|document\b|chapter\b|protocol\b|policy\b)"
+    r"[a-z]|\b(?:do|doing|did|done)\s+so\b",
+    re.IGNORECASE,
+)
 RANGE_START = re.compile(r"\b\d+\s*(?:and|to|-|–)\s*$")
 FIRST_PERSON = re.compile(r"\b(?:I|we|our|us)\b")
 SECTION = re.compile(r"^((?:[A-Z]\d? )?\d+(?:\.\d+)?)")
@@ -109,6 +116,7 @@ def quotable(sentence: str) -> bool:
         and not ANAPHORA.match(sentence)
         and not LEANING_CLAUSE.match(sentence)
         and not LEANING_PRONOUN.search(sentence)
+        and not LEANING_DETERMINER.search(sentence)
         and not FUSED_HEADING.match(sentence)
         and sentence.count("(") == sentence.count(")")
         and sentence.count("“") == sentence.count("”")
@@ -297,7 +305,8 @@ def statement_flip(sentence: str) -> tuple[int, int, str] | None:
         if _TANGLED.search(rest) or _unclear_subject(before):
             return None
         nxt = sentence[m.end() :].split()[:1]
-        if nxt and nxt[0].lower() in _FLIP_NEXT:
+        # "are not evidence of X but possible indicators": without the "not" the "but" garbles it
+        if nxt and nxt[0].lower() in _FLIP_NEXT or re.search(r"\bbut\b", sentence[m.end() :]):
             return None
         replacement = m.group("verb") or m.group("can")[:3]
         return (m.start(), m.end(), replacement) if _early(sentence, m.start()) else None
