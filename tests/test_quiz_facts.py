@@ -203,3 +203,20 @@ def test_seed_2032_review_rules_pointing_determiners_do_so_and_not_but():
         statement_flip("Alerting signs are not evidence of illness but possible indicators of a concern.")
         is None
     )
+
+
+def test_seed_2033_review_rules_main_clause_duty_merged_bullets_pointers():
+    when = (
+        "When a conference decides that a child should be the subject of a plan, a qualified social "
+        "worker must be appointed as the lead social worker."
+    )
+    duty = next(f for f in facts_of(_p(when)) if f.fact == "duty")
+    assert when[duty.start : duty.end] == "must" and duty.start > when.index(",")
+    assert not quotable(
+        "Complaints about the functioning of conferences described above should go to the chair."
+    )
+    merged = "A name may be removed from the register only if:\n" + "\n".join(
+        ["- The child has reached the age of 18 years Has permanently left the U.K Has died",
+         "- The impact on the child's health; and The adequacy of parental care", "- The child has died"]
+    )  # fmt: skip
+    assert [f.value for f in list_facts(_p(merged))] == ["The child has died"]

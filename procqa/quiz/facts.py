@@ -46,7 +46,8 @@ LEANING_PRONOUN = re.compile(
 # determiner or "so" pointing back at the sentence before. Not "these procedures" (the document itself).
 LEANING_DETERMINER = re.compile(
     r"\b(?:this|these|those)\s+(?!procedures?\b|guidance\b|document\b|chapter\b|protocol\b|policy\b)"
-    r"[a-z]|\b(?:do|doing|did|done)\s+so\b",
+    r"[a-z]|\b(?:do|doing|did|done)\s+so\b|\b(?:described|mentioned|set out|outlined)\s+(?:above|below)\b|"
+    r"\bthe above\b",
     re.IGNORECASE,
 )
 RANGE_START = re.compile(r"\b\d+\s*(?:and|to|-|–)\s*$")
@@ -145,6 +146,8 @@ _PROSE = re.compile(
     r"\b(?:must|should|shall|will|needs?\s+to|(?:is|are)\s+required\s+to)\b|^[\w ]{1,20}:\s|^such\b",
     re.IGNORECASE,
 )
+# Two bullets the source ran together: "... development; and The adequacy ...", "... 18 years Has died".
+_MERGED = re.compile(r";\s*(?:and|or)\s+[A-Z]|\s(?:Has|Have|Is|Are|Was|Were)\s")
 # A sub-bullet the PDF printed as "o" ("o Significant learning difficulties").
 _GLYPH = re.compile(r"^o\s+(?=[A-Z])")
 
@@ -159,6 +162,8 @@ def list_item(unit: str) -> str:
     often after the list proper, and is not what the lead-in announces."""
     text = _GLYPH.sub("", unit.removeprefix("- ").strip())
     if len(re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)) > 1 or _PROSE.search(text) or ANAPHORA.match(text):
+        return ""
+    if _MERGED.search(text):
         return ""
     value = _ITEM_TAIL.sub("", text).strip()
     words = len(value.split())
@@ -332,6 +337,17 @@ def _early(sentence: str, at: int) -> bool:
     return len(sentence[:at].split()) <= STATEMENT_VERB_WORDS
 
 
+def _main_duty(sentence: str) -> re.Match | None:
+    """The main clause's "must" or "should": after the comma that ends an opening "When a conference
+    decides that a child should be ..., " (denying that one would deny the condition, not the duty)."""
+    start = 0
+    if _SUBORDINATE.match(sentence):
+        if "," not in sentence:
+            return None
+        start = sentence.index(",")
+    return OBLIGATION.search(sentence, start)
+
+
 _RUNS_ON = re.compile(rf"\s+(?:{roles.HEADS})\b", re.IGNORECASE)
 
 
@@ -359,7 +375,7 @@ def facts_of(p: Paragraph) -> list[Fact]:
             found.append(
                 Fact("dont", p, s, m.group("not"), m.group("not").lower(), m.start("not"), m.end("not"))
             )
-        elif (m := OBLIGATION.search(s)) is not None and " if " not in s.lower():
+        elif (m := _main_duty(s)) is not None and " if " not in s.lower():
             found.append(
                 Fact("duty", p, s, m.group("modal"), m.group("modal"), m.start("modal"), m.end("modal"))
             )
