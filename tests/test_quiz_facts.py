@@ -77,6 +77,12 @@ def test_acronym_facts_from_a_table_and_a_sentence():
          "The effective protection of children can be achieved by single agency acting on its own."),
         ("The local authority manager is responsible for the decision on the completion of the enquiry.",
          "The local authority manager is not responsible for the decision on the completion of the enquiry."),
+        ("The prison governor has the overall responsibility for visiting arrangements today.",
+         "The prison governor does not have the overall responsibility for visiting arrangements today."),
+        ("The 2004 regulations require authorities to appoint an independent reviewing officer.",
+         "The 2004 regulations do not require authorities to appoint an independent reviewing officer."),
+        ("Local authorities have developed a range of different organisational structures for care.",
+         "Local authorities have not developed a range of different organisational structures for care."),
     ],
 )  # fmt: skip
 def test_a_statement_flips_its_main_verb(sentence, false):
@@ -96,6 +102,10 @@ def test_a_statement_flips_its_main_verb(sentence, false):
         "An overview and links to supporting documents can be found here on the website.",  # pointer
         "Where a parent is a child, the baby could be at risk of significant harm.",  # subordinate
         "Professionals are not always aware that no referral has been made to the service.",  # two nots
+        "The child's needs require a plan agreed by the core group at its first meeting.",  # a noun
+        "Protection of Freedoms Act 2012 has made changes to the CRB checking process in England.",  # made
+        "Specialist voluntary agencies often have the opportunity to provide vital support to them.",  # hedge
+        "Any potentially abusive incident has to be seen in context to assess the extent of harm.",  # has to
     ],
 )
 def test_no_flip_where_the_denial_might_be_true_or_garbled(sentence):

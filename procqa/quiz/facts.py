@@ -247,12 +247,35 @@ def acronym_facts(p: Paragraph) -> list[Fact]:
 
 # Statements true or false: the document's sentence verbatim, or that sentence with its main verb's
 # polarity flipped ("Effective safeguarding systems are child centred" -> "... are not child centred").
-# Only a copula, "can" or "will" near the start of a main clause: further in, the verb may belong to a
-# subordinate clause and the flip may not make the sentence false.
+# Only a copula, "can", "will" or a verb of _LEXICAL near the start of a main clause: further in, the
+# verb may belong to a subordinate clause and the flip may not make the sentence false.
 STATEMENT_VERB_WORDS = 12
 STATEMENT_WORDS = 40  # a longer sentence holds more than one claim: which one is false?
 _FLIP_NEGATIVE = re.compile(r"\b(?P<verb>is|are|was|were)\s+not\b|\b(?P<can>cannot|can not)\b", re.IGNORECASE)
-_FLIP_POSITIVE = re.compile(r"\b(?P<verb>is|are|was|were|can|will)\b(?=\s+(?P<next>[\w’'-]+))", re.IGNORECASE)
+# A verb with no auxiliary is denied with "does not"/"do not" and its base form: "The chair has the
+# final say" -> "The chair does not have the final say". Only verbs that are seldom nouns ("needs",
+# "supports", "covers" are often nouns: "the child's needs").
+_LEXICAL = {
+    "has": "does not have", "have": "do not have", "requires": "does not require",
+    "require": "do not require", "includes": "does not include", "involves": "does not involve",
+    "involve": "do not involve", "applies": "does not apply", "apply": "do not apply",
+    "remains": "does not remain", "remain": "do not remain", "provides": "does not provide",
+    "provide": "do not provide", "enables": "does not enable", "allows": "does not allow",
+    "means": "does not mean", "protects": "does not protect",
+}  # fmt: skip
+_FLIP_POSITIVE = re.compile(
+    rf"\b(?P<verb>is|are|was|were|can|will|{'|'.join(_LEXICAL)})\b(?=\s+(?P<next>[\w’'-]+))", re.IGNORECASE
+)
+_PARTICIPLES = frozenset({"been", "shown", "taken", "given", "seen", "done", "known", "become", "begun"})
+# "The chair has the final say", "Cafcass Officers have different roles": an object, so "does not have".
+_HAVE_OBJECTS = frozenset({
+    "the", "a", "an", "responsibility", "different", "specific", "particular", "statutory", "legal",
+    "overall", "primary", "prime", "lead", "key", "clear",
+})  # fmt: skip
+# A word before a lexical verb that makes it a noun or an infinitive ("the needs", "to provide").
+_NOT_SUBJECT_END = frozenset(
+    {"the", "a", "an", "of", "to", "for", "their", "his", "her", "its", "our", "your"}
+)
 # After the verb, a word whose negation says something else ("are not only", "is not always"), or a
 # hedge ("are often") whose denial is not clearly false.
 _FLIP_NEXT = frozenset({
@@ -325,6 +348,21 @@ def statement_flip(sentence: str) -> tuple[int, int, str] | None:
     if m.group("next").lower() in _FLIP_NEXT or m.start() == 0:
         return None
     verb = m.group("verb")
+    if verb.lower() in _LEXICAL:
+        previous = sentence[: m.start()].split()
+        last, after = (previous[-1].lower() if previous else ""), m.group("next").lower()
+        # "the needs", "the child's needs", "still remains", "also have": a noun, or an adverb the
+        # denial would change ("also do not have")
+        if len(previous) < 2 or last in _NOT_SUBJECT_END or last.endswith(("'s", "’s", "ly")):
+            return None
+        if after == "to" or last in _FLIP_NEXT or verb[0].isupper():
+            return None
+        if verb.lower() in ("has", "have"):
+            if after in _PARTICIPLES or after.endswith("ed"):
+                return (m.start(), m.end(), f"{verb} not")  # "has been appointed" -> "has not been ..."
+            if after not in _HAVE_OBJECTS:  # "has made changes": an irregular participle, or unsure
+                return None
+        return (m.start(), m.end(), _LEXICAL[verb.lower()])
     return (m.start(), m.end(), "cannot" if verb.lower() == "can" else f"{verb} not")
 
 
