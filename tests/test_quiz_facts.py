@@ -230,3 +230,21 @@ def test_seed_2033_review_rules_main_clause_duty_merged_bullets_pointers():
          "- The impact on the child's health; and The adequacy of parental care", "- The child has died"]
     )  # fmt: skip
     assert [f.value for f in list_facts(_p(merged))] == ["The child has died"]
+
+
+def test_seed_2035_review_rules_run_together_sentences_fragments_and_non_roles():
+    assert not quotable("Unresolved complaints LSCB's should consider making their own arrangements. 5.4.4.")
+    assert not quotable("The professionals can help the conference; Children should be involved in it.")
+    stage = "If stage one fails to resolve the issue then each professional should discuss it with a manager."
+    assert "issue then each professional" not in [f.value for f in facts_of(_p(stage))]
+    slavery = "Modern slavery includes the following practices:\n" + "\n".join(
+        ["- Forced labour in factories", "- Domestic servitude in homes", "- And other forms of slavery"]
+    )
+    assert [f.value for f in list_facts(_p(slavery))] == [
+        "Forced labour in factories",
+        "Domestic servitude in homes",
+    ]
+    run_on = "A senior manager must be informed immediately The key worker should:\n- a\n- b\n- c"
+    assert not list_facts(
+        _p(run_on.replace("- a\n- b\n- c", "- Visit the child\n- Record it\n- Tell the chair"))
+    )

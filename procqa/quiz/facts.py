@@ -34,6 +34,9 @@ LEANING_CLAUSE = re.compile(
 )
 # "Reports The LSCB should ensure ...": a one-word heading the source ran into its first sentence.
 FUSED_HEADING = re.compile(r"^[A-Z][a-z]+\s+(?:The|A|An|All|Each|Any)\s")
+# Two sentences the source ran together: "... immediately The key worker should", "... information
+# presented; Children should ...", or a sentence ending in the next heading's number ("... 5.4.4.").
+RUN_TOGETHER = re.compile(r"[a-z,] The [a-z]|;\s+[A-Z][a-z]|\s\d+(?:\.\d+)+\.$")
 # "... check that this has occurred", "In their absence the ...": a pronoun standing for something
 # said before ("this" or "these" as a subject, or a pronoun in the sentence's first words). Not
 # "that": "a child that is at risk" is a relative clause.
@@ -119,6 +122,7 @@ def quotable(sentence: str) -> bool:
         and not LEANING_PRONOUN.search(sentence)
         and not LEANING_DETERMINER.search(sentence)
         and not FUSED_HEADING.match(sentence)
+        and not RUN_TOGETHER.search(sentence)
         and sentence.count("(") == sentence.count(")")
         and sentence.count("“") == sentence.count("”")
         and "•" not in sentence
@@ -163,8 +167,8 @@ def list_item(unit: str) -> str:
     text = _GLYPH.sub("", unit.removeprefix("- ").strip())
     if len(re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)) > 1 or _PROSE.search(text) or ANAPHORA.match(text):
         return ""
-    if _MERGED.search(text):
-        return ""
+    if _MERGED.search(text) or re.match(r"(?:and|or|but)\s", text, re.IGNORECASE):
+        return ""  # "And other forms of slavery": the tail of the bullet before
     value = _ITEM_TAIL.sub("", text).strip()
     words = len(value.split())
     if not LIST_ITEM_WORDS[0] <= words <= LIST_ITEM_WORDS[1] or _POINTER.search(value):
@@ -194,6 +198,7 @@ def list_facts(p: Paragraph) -> list[Fact]:
             or ANAPHORA.match(lead)
             or FIRST_PERSON.search(lead)
             or _DANGLING.search(lead)
+            or RUN_TOGETHER.search(lead)
         ):
             continue
         prompt = lead.rstrip(":").strip()
@@ -386,6 +391,8 @@ def _main_duty(sentence: str) -> re.Match | None:
     return OBLIGATION.search(sentence, start)
 
 
+# "If stage one fails to resolve the issue then each professional should ...": words no role's name holds.
+_NOT_A_NAME = re.compile(r"\b(?:then|each|every|all|any|other|issue|matter)\b", re.IGNORECASE)
 _RUNS_ON = re.compile(rf"\s+(?:{roles.HEADS})\b", re.IGNORECASE)
 
 
@@ -425,7 +432,7 @@ def facts_of(p: Paragraph) -> list[Fact]:
         for mention in roles.mentions(s):
             # "A senior Police Officer": the role's name runs on past its head word; gapping "senior
             # Police" would leave "Officer" behind.
-            if _RUNS_ON.match(s[mention.end :]):
+            if _RUNS_ON.match(s[mention.end :]) or _NOT_A_NAME.search(mention.role):
                 continue
             if subject is None or mention.start != subject.start:  # the subject is asked "Who ...?" below
                 found.append(
