@@ -248,3 +248,15 @@ def test_seed_2035_review_rules_run_together_sentences_fragments_and_non_roles()
     assert not list_facts(
         _p(run_on.replace("- a\n- b\n- c", "- Visit the child\n- Record it\n- Tell the chair"))
     )
+
+
+def test_seed_2036_review_rules_openers_pointers_and_range_ends():
+    assert not quotable("Nevertheless, in most cases it will be in the best interests of the young person.")
+    assert not quotable(
+        "When the process carried out at section 4.10.6 is followed, the decision must be recorded."
+    )
+    assert not quotable(
+        "The transfer in conference should be convened, in line with Part A, chapter 4, Conferences."
+    )
+    survey = "The survey estimated that 1.6 million females and males aged 16 to 74 years experienced abuse."
+    assert not [f for f in facts_of(_p(survey)) if f.fact == "age"]

@@ -29,9 +29,13 @@ OBLIGATION = re.compile(
 LEANING_CLAUSE = re.compile(
     r"^(?:where|when|if|as|because|although|while|unless)\s+(?:this|these|that|those|they|it|such)\b|"
     # "Alternatively, a strategy discussion should be convened ...": instead of what the one before says
-    r"^(?:alternatively|instead|similarly|likewise|furthermore|moreover|again|conversely)\b",
+    r"^(?:alternatively|instead|similarly|likewise|furthermore|moreover|again|conversely|nevertheless|"
+    r"nonetheless|thus|hence)\b",
     re.IGNORECASE,
 )
+# "When the process carried out at section 4.10.6 is followed", "in line with Part A, chapter 4": the
+# sentence points at another part of the document for what it means.
+POINTS_ELSEWHERE = re.compile(r"\bat section \d|\bin line with Part [A-Z]\b", re.IGNORECASE)
 # "Reports The LSCB should ensure ...": a one-word heading the source ran into its first sentence.
 FUSED_HEADING = re.compile(r"^[A-Z][a-z]+\s+(?:The|A|An|All|Each|Any)\s")
 # Two sentences the source ran together: "... immediately The key worker should", "... information
@@ -53,6 +57,7 @@ LEANING_DETERMINER = re.compile(
     r"\bthe above\b",
     re.IGNORECASE,
 )
+RANGE_END = re.compile(r"\s*(?:and|to|-|–)\s*\d")
 RANGE_START = re.compile(r"\b\d+\s*(?:and|to|-|–)\s*$")
 FIRST_PERSON = re.compile(r"\b(?:I|we|our|us)\b")
 SECTION = re.compile(r"^((?:[A-Z]\d? )?\d+(?:\.\d+)?)")
@@ -123,6 +128,7 @@ def quotable(sentence: str) -> bool:
         and not LEANING_DETERMINER.search(sentence)
         and not FUSED_HEADING.match(sentence)
         and not RUN_TOGETHER.search(sentence)
+        and not POINTS_ELSEWHERE.search(sentence)
         and sentence.count("(") == sentence.count(")")
         and sentence.count("“") == sentence.count("”")
         and "•" not in sentence
@@ -409,7 +415,8 @@ def facts_of(p: Paragraph) -> list[Fact]:
                 continue
             found.append(Fact("timescale", p, s, t.text, t.normalised, t.start, t.end))
         for a in ages.find_ages(s):
-            found.append(Fact("age", p, s, a.text, str(a.years), a.start, a.end))
+            if not RANGE_END.match(s[a.end :]):  # "aged 16 to 74 years": one end of a range
+                found.append(Fact("age", p, s, a.text, str(a.years), a.start, a.end))
         for law in statutes.find_statutes(s):
             found.append(Fact("law", p, s, law.text, f"{law.number} {law.act}", law.start, law.end))
         if (duty := roles.duty(s)) is not None:
