@@ -260,3 +260,10 @@ def test_seed_2036_review_rules_openers_pointers_and_range_ends():
     )
     survey = "The survey estimated that 1.6 million females and males aged 16 to 74 years experienced abuse."
     assert not [f for f in facts_of(_p(survey)) if f.fact == "age"]
+
+
+def test_seed_2037_review_rules_such_a_and_bare_comparisons():
+    assert not quotable("If abuse is suspected enough to use such a technique, the police must be involved.")
+    assert (
+        statement_flip("Grooming of children online can be a faster process and totally anonymous.") is None
+    )

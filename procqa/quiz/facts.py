@@ -54,7 +54,7 @@ LEANING_PRONOUN = re.compile(
 LEANING_DETERMINER = re.compile(
     r"\b(?:this|these|those)\s+(?!procedures?\b|guidance\b|document\b|chapter\b|protocol\b|policy\b)"
     r"[a-z]|\b(?:do|doing|did|done)\s+so\b|\b(?:described|mentioned|set out|outlined)\s+(?:above|below)\b|"
-    r"\bthe above\b",
+    r"\bthe above\b|\bsuch\s+(?:a|an)\s",
     re.IGNORECASE,
 )
 RANGE_END = re.compile(r"\s*(?:and|to|-|–)\s*\d")
@@ -314,7 +314,9 @@ _QUANTIFIED = re.compile(
 _TANGLED = re.compile(
     r"\b(?:no|never|nor|neither|nothing|none|unless|without|whether|not|may|might|could|would|see|"
     r"chapter|section|part|above|below|following|e\.g|i\.e|usually|sometimes|occasionally|perhaps|"
-    r"possibly|typically|mostly|frequently|only|here|www|https?|this|these|those|such|former|latter|same)\b|"
+    r"possibly|typically|mostly|frequently|only|here|www|https?|this|these|those|such|former|latter|same|"
+    # a comparison with nothing to compare ("Grooming online can be a faster process")
+    r"faster|slower|easier|harder|better|worse|greater|higher|lower|more|less)\b|"
     r"[;:?]",
     re.IGNORECASE,
 )
