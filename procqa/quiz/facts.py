@@ -38,9 +38,10 @@ LEANING_CLAUSE = re.compile(
 POINTS_ELSEWHERE = re.compile(r"\bat section \d|\bin line with Part [A-Z]\b", re.IGNORECASE)
 # "Reports The LSCB should ensure ...": a one-word heading the source ran into its first sentence.
 FUSED_HEADING = re.compile(r"^[A-Z][a-z]+\s+(?:The|A|An|All|Each|Any)\s")
-# Two sentences the source ran together: "... immediately The key worker should", "... information
-# presented; Children should ...", or a sentence ending in the next heading's number ("... 5.4.4.").
-RUN_TOGETHER = re.compile(r"[a-z,] The [a-z]|;\s+[A-Z][a-z]|\s\d+(?:\.\d+)+\.$")
+# Two sentences the source ran together: "... immediately The key worker should", or a sentence ending
+# in the next heading's number ("... 5.4.4."). Not "; Do not confront ...": the AWCPP boxes' checklists
+# join their steps with semicolons (refusing those cost the boxes a 20-item quiz).
+RUN_TOGETHER = re.compile(r"[a-z,] The [a-z]|\s\d+(?:\.\d+)+\.$")
 # "... check that this has occurred", "In their absence the ...": a pronoun standing for something
 # said before ("this" or "these" as a subject, or a pronoun in the sentence's first words). Not
 # "that": "a child that is at risk" is a relative clause.
