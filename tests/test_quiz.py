@@ -252,3 +252,34 @@ def test_report_accounts_for_every_candidate(engine):
     assert 0 < report.sections_reached <= report.sections
     text = report.markdown()
     assert "| **all** |" in text and f"of {report.sections}" in text
+
+
+def test_a_one_paragraph_acronym_guide_gives_a_20_item_quiz(engine, tmp_path):
+    """SET B 46 is one paragraph, a table of acronyms: its items ask what they stand for, every one
+    passes every check, and every export of the quiz parses back."""
+    quiz = build_quiz(engine, "set-2025", ["B 46"], n=20, seed=11)
+    assert len(quiz.items) == 20 and {i.fact for i in quiz.items} == {"acronym"}
+    for item in quiz.items:
+        assert all(check(item) for check in checks.TEXT_CHECKS.values()), item
+        assert retrieves_source(engine, item), item
+        wrong = [o for o in item.options if o != item.answer]
+        assert not any(o.lower() in item.source.text.lower() for o in wrong), item
+    assert len({i.key for i in quiz.items}) == 20
+    for fmt in FORMATS:
+        assert_roundtrip(quiz, fmt, tmp_path / f"b46{FORMATS[fmt]}")
+
+
+def test_statement_items_quote_the_document_or_deny_it(engine):
+    """A descriptive chapter's true/false statements: a true one is a sentence of its paragraph, a
+    false one is that sentence with "not" added or dropped, and it is printed nowhere in the document."""
+    quiz = build_quiz(engine, "set-2025", ["B 28", "B 29"], n=20, seed=5)
+    statements = [i for i in quiz.items if i.fact == "statement"]
+    assert statements
+    everything = " ".join(p.text for p in engine.paragraphs("set-2025")).lower()
+    for item in statements:
+        said = item.stem.removeprefix("True or false: ").strip("“”")
+        if item.answer == "True":
+            assert said == item.source.quote and said in item.source.text
+        else:
+            words, quoted = said.split(), item.source.quote.split()
+            assert abs(len(words) - len(quoted)) <= 1 and said.lower() not in everything

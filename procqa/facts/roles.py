@@ -43,6 +43,7 @@ _NOT_NAME = {
 VAGUE = {
     "most", "different", "appropriate", "relevant", "other", "same", "new", "named", "nominated", "such",
     "first", "second", "next", "last", "any", "each", "this", "that", "their", "his", "her", "its", "use",
+    "broad", "wider", "discernible",  # "a broad group of agencies", "seen as a discernible group"
 }  # fmt: skip
 
 

@@ -92,7 +92,7 @@ class DocumentFacts:
     def of(cls, engine: Engine, doc_id: str) -> DocumentFacts:
         paragraphs = engine.paragraphs(doc_id)
         facts = [f for p in paragraphs for f in facts_of(p)]
-        return cls(facts, Pool.of(facts, paragraphs), checks.Ambiguity.of(facts))
+        return cls(facts, Pool.of(facts, paragraphs), checks.Ambiguity.of(facts, paragraphs))
 
 
 def candidates(

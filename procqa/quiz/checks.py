@@ -11,9 +11,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from procqa.facts.sentences import split_units
 from procqa.quiz.compose import GAP, overlaps
-from procqa.quiz.facts import QUOTE_JOIN, Fact, section_of
+from procqa.quiz.facts import NEGATION, QUOTE_JOIN, Fact, content_words, section_of
 from procqa.quiz.items import Item
+from procqa.records import Paragraph
 
 # Similar enough that two sentences state the same duty (content-word Jaccard).
 SAME_CONTEXT = 0.6
@@ -21,6 +23,7 @@ MIN_STEM_WORDS, MAX_STEM_WORDS = 4, 70
 
 
 LISTED = re.compile(r"procedures list “(.+?)” under “")
+STANDS_FOR = re.compile(r", ([^,]+?) stands for “(.+?)”\.$")
 
 
 def _norm(text: str) -> str:
@@ -40,6 +43,13 @@ def answer_in_source(item: Item) -> bool:
     if item.kind == "truefalse" and item.fact == "listed":
         named = LISTED.search(item.stem)  # the statement names an item: listed there, or not
         return named is not None and _occurs(named.group(1), item.source.text) == (item.answer == "True")
+    if item.kind == "truefalse" and item.fact == "acronym":
+        named = STANDS_FOR.search(item.stem)  # the statement names an expansion: the quote's, or not
+        return (
+            named is not None
+            and _occurs(named.group(1), item.source.quote)
+            and _occurs(named.group(2), item.source.quote) == (item.answer == "True")
+        )
     if item.kind == "match":
         return all(_occurs(answer, s.quote) for (_, answer), s in zip(item.pairs, item.sources, strict=True))
     if item.kind == "truefalse":
@@ -63,8 +73,9 @@ def distractors_absent(item: Item) -> bool:
     if item.kind == "truefalse" and item.answer == "True":
         return True
     wrong = [o for o in item.options if o != item.answer]
-    if item.kind == "truefalse" and item.fact == "dont":
-        return True  # the false statement drops a "not"; answer_in_source checks it is not printed
+    if item.kind == "truefalse" and item.fact in ("dont", "statement"):
+        # The false statement drops or adds a "not"; answer_in_source checks it is not printed.
+        return True
     return not any(_occurs(o, item.source.text) for o in wrong)
 
 
@@ -74,16 +85,23 @@ class Ambiguity:
 
     by_kind: dict[str, list[Fact]]
     listed: dict[str, list[Fact]] = field(default_factory=dict)  # list items by their norm
+    # Every sentence of the document: (text, content words, says "not"), for statements
+    sentences: tuple[tuple[str, frozenset[str], bool], ...] = ()
 
     @classmethod
-    def of(cls, facts: Iterable[Fact]) -> Ambiguity:
+    def of(cls, facts: Iterable[Fact], paragraphs: Iterable[Paragraph] = ()) -> Ambiguity:
         by: dict[str, list[Fact]] = defaultdict(list)
         listed: dict[str, list[Fact]] = defaultdict(list)
         for f in facts:
             by[f.fact].append(f)
             if f.fact == "listed":
                 listed[f.norm].append(f)
-        return cls(dict(by), dict(listed))
+        sentences = tuple(
+            (unit, content_words(unit), NEGATION.search(unit) is not None)
+            for p in paragraphs
+            for unit in split_units(p.text)
+        )
+        return cls(dict(by), dict(listed), sentences)
 
     def unique(self, item: Item, facts: Sequence[Fact]) -> bool:
         """No other sentence of the document says nearly the same thing with a different value
@@ -93,6 +111,8 @@ class Ambiguity:
                 if not self._options_unlisted(item, fact):
                     return False
                 continue
+            if fact.fact == "statement" and not self._polarity_unique(fact):
+                return False
             context = fact.context
             for other in self.by_kind.get(fact.fact, ()):
                 if other.norm == fact.norm or other.sentence == fact.sentence or not context:
@@ -100,6 +120,17 @@ class Ambiguity:
                 overlap = len(context & other.context) / len(context | other.context)
                 if overlap >= SAME_CONTEXT:
                     return False
+        return True
+
+    def _polarity_unique(self, fact: Fact) -> bool:
+        """No sentence of the document says nearly the same with the other polarity: the flipped
+        statement must be false, not printed somewhere else."""
+        words, negative = content_words(fact.sentence), fact.norm == "negative"
+        for text, other, says_not in self.sentences:
+            if text == fact.sentence or says_not == negative or not other:
+                continue
+            if len(words & other) / len(words | other) >= SAME_CONTEXT:
+                return False
         return True
 
     def _options_unlisted(self, item: Item, fact: Fact) -> bool:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from procqa.facts.acronyms import initials_match
 from procqa.facts.roles import mentions
 from procqa.facts.timescales import find_timescales
 from procqa.quiz.facts import Fact, section_of
@@ -35,6 +36,10 @@ MAKES = {
     # Not matching: two lists of one chapter (risk factors, indicators) often share their items.
     "listed": ("mcq", "truefalse"),
     "law": ("mcq", "truefalse", "gap"),  # the section of an Act: another section of the same Act
+    # What an acronym stands for: other expansions of the document as distractors; four to a match.
+    "acronym": ("mcq", "truefalse", "match"),
+    # A sentence as printed, or with its main verb's polarity flipped: true or false only.
+    "statement": ("truefalse",),
 }
 # A distractor for a list item comes from a list about something else: lead-ins sharing this share of
 # their content words may list the same thing ("risk factors include" in two chapters).
@@ -59,7 +64,7 @@ class Pool:
         for f in facts:
             if f.fact == "law":  # options read alike ("section 17"), whatever the capital of the sentence
                 printed["law"][f.norm][f"section {f.norm.split()[0]}"] += 1
-            elif f.fact not in ("dont", "duty", "role"):
+            elif f.fact not in ("dont", "duty", "role", "statement"):
                 printed[f.fact][f.norm][f.value] += 1
             if f.fact == "listed":
                 leads[f.norm] |= f.context
@@ -90,6 +95,7 @@ class Pool:
             and n not in stated
             and _same_shape(fact, n)
             and not _nested(n, fact.norm)
+            and _rival(fact, v)
         ]
         others.sort(key=lambda nv: (_distance(fact, nv[0]), rng.random()))
         near = others[: count * 3]  # plausible ones, then a seeded choice among them
@@ -148,6 +154,27 @@ def overlaps(lead: frozenset[str], other: frozenset[str]) -> bool:
     return bool(lead and other) and len(lead & other) / min(len(lead), len(other)) >= LIST_OVERLAP
 
 
+def _rival(fact: Fact, expansion: str) -> bool:
+    """For an acronym, an expansion that reads like the answer (capitalised alike: a lower-case
+    option beside capitalised ones gives itself away) and is no variant of it ("Child Death Overview
+    process" for CDOP spells the acronym too)."""
+    if fact.fact != "acronym":
+        return True
+    words = expansion.replace("-", " ").split()
+    return _case(expansion) == _case(fact.value) and initials_match(words, fact.prompt) != words
+
+
+def _case(text: str) -> str:
+    """ "title" (every word but "of", "and" ... capitalised), "first" (only the first) or "lower"."""
+    words = [w for w in text.replace("-", " ").split() if w.lower() not in _SMALL]
+    if all(w[:1].isupper() for w in words):
+        return "title"
+    return "first" if words and words[0][:1].isupper() else "lower"
+
+
+_SMALL = frozenset({"of", "and", "the", "for", "in", "on", "around", "to", "or"})
+
+
 def _same_shape(fact: Fact, norm: str) -> bool:
     """A frequency ("every six weeks", "quarterly") for a frequency, a length of time for a length: "meet
     at least six months" does not read as English. A section of the Act the sentence names."""
@@ -166,6 +193,8 @@ def _distance(fact: Fact, norm: str) -> float:
             return abs(math.log(a[0].hours / b[0].hours)) + (0 if same_unit else 0.5)
     if fact.fact == "age" and norm.isdigit() and fact.norm.isdigit():
         return abs(int(norm) - int(fact.norm))
+    if fact.fact == "acronym":  # an expansion of as many words reads as a rival
+        return abs(len(norm.split()) - len(fact.norm.split()))
     return 0.0
 
 
@@ -198,8 +227,13 @@ def make_item(kind: str, fact: Fact, pool: Pool, doc: DocumentInfo, rng: random.
         )
     if fact.fact == "listed":
         return _list_item(kind, fact, pool, doc, rng, common)
+    if fact.fact == "acronym":
+        return _acronym_item(kind, fact, pool, doc, rng, common)
     if kind == "truefalse":
-        if fact.fact == "dont":  # the false statement drops the "not": "should ask leading questions"
+        if fact.fact == "statement":  # the main verb's polarity flipped: "are" -> "are not"
+            false = f"{fact.sentence[: fact.start]}{fact.prompt}{fact.sentence[fact.end :]}"
+            swapped = (fact.prompt,)
+        elif fact.fact == "dont":  # the false statement drops the "not": "should ask leading questions"
             false = (fact.sentence[: fact.start].rstrip() + " " + fact.sentence[fact.end :].lstrip()).strip()
             swapped = (fact.value,)
         elif fact.fact == "duty":  # the false statement denies the duty: "must" -> "must not"
@@ -252,22 +286,62 @@ def _list_item(
     """ "Which of these does the list hold?", or "true or false: the list holds X" (X one of its
     items, or an item of a list about something else)."""
     lead = _quoted(fact.prompt)
+    question = f"Which of these do the {doc.label} procedures list under {lead}?"
+
+    def claim(named: str) -> str:
+        return f"True or false: the {doc.label} procedures list {_quoted(_cap(named))} under {lead}."
+
+    return _choice_item(kind, fact, pool, rng, common, question, claim)
+
+
+def acronym_where(fact: Fact, doc: DocumentInfo) -> str:
+    """Where the stem says the acronym is spelt out: the acronym table, which a stem naming it
+    retrieves, or the procedures at large."""
+    if fact.table:
+        return f"the list of acronyms used in the {doc.label} procedures"
+    return f"the {doc.label} procedures"
+
+
+def _acronym_item(
+    kind: str, fact: Fact, pool: Pool, doc: DocumentInfo, rng: random.Random, common: dict
+) -> Item | None:
+    """ "In the SET procedures, what does CDOP stand for?", or "true or false: ... CDOP stands for X"
+    (X its expansion or another acronym's)."""
+    where = acronym_where(fact, doc)
+    question = f"In {where}, what does {fact.prompt} stand for?"
+
+    def claim(named: str) -> str:
+        return f"True or false: in {where}, {fact.prompt} stands for {_quoted(named)}."
+
+    return _choice_item(kind, fact, pool, rng, common, question, claim)
+
+
+def _choice_item(
+    kind: str,
+    fact: Fact,
+    pool: Pool,
+    rng: random.Random,
+    common: dict,
+    question: str,
+    claim: Callable[[str], str],
+) -> Item | None:
+    """An MCQ asking `question` with the fact's value among distractors, or a true/false `claim`
+    naming the value (true) or a distractor (false), even odds."""
     if kind == "mcq":
         wrong = pool.distractors(fact, rng)
         if len(wrong) < OPTIONS - 1:
             return None
-        stem = f"Which of these do the {doc.label} procedures list under {lead}?"
-        return Item("mcq", stem=stem, answer=fact.value, options=_options(fact.value, wrong, rng), **common)
+        return Item(
+            "mcq", stem=question, answer=fact.value, options=_options(fact.value, wrong, rng), **common
+        )
     if kind == "truefalse":
         wrong = pool.distractors(fact, rng, 1)
         if not wrong:
             return None
         true = rng.random() < 0.5
-        named = fact.value if true else wrong[0]
-        stem = f"True or false: the {doc.label} procedures list {_quoted(_cap(named))} under {lead}."
         return Item(
             "truefalse",
-            stem=stem,
+            stem=claim(fact.value if true else wrong[0]),
             answer="True" if true else "False",
             options=() if true else (wrong[0],),
             **common,
@@ -278,12 +352,17 @@ def _list_item(
 def make_match(facts: Sequence[Fact], doc: DocumentInfo) -> Item:
     """A matching item: gapped sentences (or definitions) to their timescales, roles or terms."""
     kind = facts[0].fact
-    pairs = tuple((f.prompt if kind == "definition" else f.gapped, f.value) for f in facts)
-    what = {"timescale": "timescale", "role": "role", "definition": "term"}[kind]
+    if kind == "acronym":  # a prompt a reader (and the retrieval check) can ask on its own
+        pairs = tuple((f"What does {f.prompt} stand for?", f.value) for f in facts)
+        stem = f"Match each acronym used in the {doc.label} procedures to what it stands for."
+    else:
+        pairs = tuple((f.prompt if kind == "definition" else f.gapped, f.value) for f in facts)
+        what = {"timescale": "timescale", "role": "role", "definition": "term"}[kind]
+        stem = f"Match each statement from the {doc.label} procedures to its {what}."
     return Item(
         "match",
         fact=kind,
-        stem=f"Match each statement from the {doc.label} procedures to its {what}.",
+        stem=stem,
         answer="",
         options=(),
         sources=tuple(source(f, doc) for f in facts),

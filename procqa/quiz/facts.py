@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from procqa.facts import ages, definitions, roles, statutes, timescales
+from procqa.facts import acronyms, ages, definitions, roles, statutes, timescales
 from procqa.facts.sentences import ANAPHORA, split_units
 from procqa.records import Paragraph
 
@@ -27,9 +27,21 @@ OBLIGATION = re.compile(
 )
 # "Where this is because of ...": the sentence leans on the one before as much as "This ..." does.
 LEANING_CLAUSE = re.compile(
-    r"^(?:where|when|if|as|because|although|while|unless)\s+(?:this|these|that|those|they|it|such)\b",
+    r"^(?:where|when|if|as|because|although|while|unless)\s+(?:this|these|that|those|they|it|such)\b|"
+    # "Alternatively, a strategy discussion should be convened ...": instead of what the one before says
+    r"^(?:alternatively|instead|similarly|likewise|furthermore|moreover|again|conversely|nevertheless|"
+    r"nonetheless|thus|hence)\b",
     re.IGNORECASE,
 )
+# "When the process carried out at section 4.10.6 is followed", "in line with Part A, chapter 4": the
+# sentence points at another part of the document for what it means.
+POINTS_ELSEWHERE = re.compile(r"\bat section \d|\bin line with Part [A-Z]\b", re.IGNORECASE)
+# "Reports The LSCB should ensure ...": a one-word heading the source ran into its first sentence.
+FUSED_HEADING = re.compile(r"^[A-Z][a-z]+\s+(?:The|A|An|All|Each|Any)\s")
+# Two sentences the source ran together: "... immediately The key worker should", or a sentence ending
+# in the next heading's number ("... 5.4.4."). Not "; Do not confront ...": the AWCPP boxes' checklists
+# join their steps with semicolons (refusing those cost the boxes a 20-item quiz).
+RUN_TOGETHER = re.compile(r"[a-z,] The [a-z]|\s\d+(?:\.\d+)+\.$")
 # "... check that this has occurred", "In their absence the ...": a pronoun standing for something
 # said before ("this" or "these" as a subject, or a pronoun in the sentence's first words). Not
 # "that": "a child that is at risk" is a relative clause.
@@ -38,6 +50,15 @@ LEANING_PRONOUN = re.compile(
     r"occurs|happens|means|includes)\b|^\W*(?:\w+\s+){0,2}(?:their|they|them|its|his|her)\b",
     re.IGNORECASE,
 )
+# "Requests for these checks should ...", "... assist parents to do so", "this consultation": a
+# determiner or "so" pointing back at the sentence before. Not "these procedures" (the document itself).
+LEANING_DETERMINER = re.compile(
+    r"\b(?:this|these|those)\s+(?!procedures?\b|guidance\b|document\b|chapter\b|protocol\b|policy\b)"
+    r"[a-z]|\b(?:do|doing|did|done)\s+so\b|\b(?:described|mentioned|set out|outlined)\s+(?:above|below)\b|"
+    r"\bthe above\b|\bsuch\s+(?:a|an)\s",
+    re.IGNORECASE,
+)
+RANGE_END = re.compile(r"\s*(?:and|to|-|–)\s*\d")
 RANGE_START = re.compile(r"\b\d+\s*(?:and|to|-|–)\s*$")
 FIRST_PERSON = re.compile(r"\b(?:I|we|our|us)\b")
 SECTION = re.compile(r"^((?:[A-Z]\d? )?\d+(?:\.\d+)?)")
@@ -52,14 +73,17 @@ _STOP = frozenset({
 
 @dataclass(frozen=True)
 class Fact:
-    fact: str  # timescale | age | role | definition | dont | duty | listed | law
+    fact: str  # timescale | age | role | definition | dont | duty | listed | law | acronym | statement
     paragraph: Paragraph
     sentence: str  # the unit as printed (the quote)
     value: str  # the answer as printed
     norm: str  # the value normalised, to tell two answers apart
     start: int = -1  # where `value` sits in `sentence`; -1 when it is not gapped (definitions)
     end: int = -1
-    prompt: str = ""  # definitions: the defining words; roles: what the role does; listed: the lead-in
+    # definitions: the defining words; roles: what the role does; listed: the lead-in; acronym: the
+    # acronym; statement: what replaces `value` to make the statement false
+    prompt: str = ""
+    table: bool = False  # acronym: a row of the document's acronym table, not spelt out in a sentence
 
     @property
     def gapped(self) -> str:
@@ -72,12 +96,17 @@ class Fact:
         rest = (
             self.sentence[: self.start] + " " + self.sentence[self.end :] if self.start >= 0 else self.prompt
         )
-        return frozenset(w for w in _WORD.findall(rest.lower()) if w not in _STOP)
+        return content_words(rest)
 
     @property
     def key(self) -> str:
         """What the fact tests: one item per key in a quiz."""
         return f"{self.fact}:{self.norm}:{' '.join(sorted(self.context))[:200]}"
+
+
+def content_words(text: str) -> frozenset[str]:
+    """A text's words without function words (nor "cannot", whose "not" is a polarity, not content)."""
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP and w != "cannot")
 
 
 def section_of(p: Paragraph) -> str:
@@ -97,6 +126,10 @@ def quotable(sentence: str) -> bool:
         and not ANAPHORA.match(sentence)
         and not LEANING_CLAUSE.match(sentence)
         and not LEANING_PRONOUN.search(sentence)
+        and not LEANING_DETERMINER.search(sentence)
+        and not FUSED_HEADING.match(sentence)
+        and not RUN_TOGETHER.search(sentence)
+        and not POINTS_ELSEWHERE.search(sentence)
         and sentence.count("(") == sentence.count(")")
         and sentence.count("“") == sentence.count("”")
         and "•" not in sentence
@@ -118,11 +151,14 @@ _DANGLING = re.compile(
     r"^(?:if|unless|where|when)\b[^,]*:$|\b(?:and|or|but|the|a|an|of|to|by|with)\s*:$", re.IGNORECASE
 )
 _POINTING = frozenset({"following", "include", "includes", "including", "below", "these", "are"})
+_READING = re.compile(r"\b(?:links?|publications?|websites?|further reading|resources)\b", re.IGNORECASE)
 _POINTER = re.compile(r"^(?:see|refer to|for more)\b|\bappendix\b|https?:|www\.|@|:$", re.IGNORECASE)
 _PROSE = re.compile(
     r"\b(?:must|should|shall|will|needs?\s+to|(?:is|are)\s+required\s+to)\b|^[\w ]{1,20}:\s|^such\b",
     re.IGNORECASE,
 )
+# Two bullets the source ran together: "... development; and The adequacy ...", "... 18 years Has died".
+_MERGED = re.compile(r";\s*(?:and|or)\s+[A-Z]|\s(?:Has|Have|Is|Are|Was|Were)\s")
 # A sub-bullet the PDF printed as "o" ("o Significant learning difficulties").
 _GLYPH = re.compile(r"^o\s+(?=[A-Z])")
 
@@ -138,6 +174,8 @@ def list_item(unit: str) -> str:
     text = _GLYPH.sub("", unit.removeprefix("- ").strip())
     if len(re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)) > 1 or _PROSE.search(text) or ANAPHORA.match(text):
         return ""
+    if _MERGED.search(text) or re.match(r"(?:and|or|but)\s", text, re.IGNORECASE):
+        return ""  # "And other forms of slavery": the tail of the bullet before
     value = _ITEM_TAIL.sub("", text).strip()
     words = len(value.split())
     if not LIST_ITEM_WORDS[0] <= words <= LIST_ITEM_WORDS[1] or _POINTER.search(value):
@@ -167,9 +205,13 @@ def list_facts(p: Paragraph) -> list[Fact]:
             or ANAPHORA.match(lead)
             or FIRST_PERSON.search(lead)
             or _DANGLING.search(lead)
+            or RUN_TOGETHER.search(lead)
         ):
             continue
         prompt = lead.rstrip(":").strip()
+        # A reading list ("The links relate to publications about ...:") holds titles, not procedure.
+        if _READING.search(prompt):
+            continue
         # A lead-in that only points ("The following should always be applied:") names no list.
         if len([w for w in _WORD.findall(prompt.lower()) if w not in _STOP and w not in _POINTING]) < 3:
             continue
@@ -181,9 +223,191 @@ def list_facts(p: Paragraph) -> list[Fact]:
     return found
 
 
+def expansion_norm(text: str) -> str:
+    """An expansion as compared: "Multi-agency Risk Assessment Conferences" and "Multi Agency Risk
+    Assessment Conference" are the same answer."""
+    words = re.sub(r"[-‐]", " ", text.lower().replace("’s", "").replace("'s", "")).split()
+    if words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):
+        words[-1] = words[-1][:-1]
+    return " ".join(words)
+
+
+# An acronym item's options are expansions a reader compares at a glance.
+EXPANSION_WORDS = (2, 10)
+
+
+def acronym_facts(p: Paragraph) -> list[Fact]:
+    """What each acronym the paragraph spells out stands for: a row of an acronym table ("CDOP Child
+    Death Overview Panel") or "Child Death Overview Panel (CDOP)" in a sentence."""
+    found: list[Fact] = []
+    for unit in split_units(p.text):
+        pairs = [(a, unit) for a, _, _ in acronyms.defined(unit)]
+        if (row := acronyms.table_row(unit)) is not None:
+            pairs.append((row, unit))
+        for a, quote in pairs:
+            # "Child Abduction Warning Notice's (CAWN)": the possessive belongs to the sentence
+            if not EXPANSION_WORDS[0] <= len(a.expansion.split()) <= EXPANSION_WORDS[1] or re.search(
+                r"['’]s$", a.expansion
+            ):
+                continue
+            found.append(
+                Fact("acronym", p, quote, a.expansion, expansion_norm(a.expansion), prompt=a.acronym,
+                     table=a.table)
+            )  # fmt: skip
+    return found
+
+
+# Statements true or false: the document's sentence verbatim, or that sentence with its main verb's
+# polarity flipped ("Effective safeguarding systems are child centred" -> "... are not child centred").
+# Only a copula, "can", "will" or a verb of _LEXICAL near the start of a main clause: further in, the
+# verb may belong to a subordinate clause and the flip may not make the sentence false.
+STATEMENT_VERB_WORDS = 12
+STATEMENT_WORDS = 40  # a longer sentence holds more than one claim: which one is false?
+_FLIP_NEGATIVE = re.compile(r"\b(?P<verb>is|are|was|were)\s+not\b|\b(?P<can>cannot|can not)\b", re.IGNORECASE)
+# A verb with no auxiliary is denied with "does not"/"do not" and its base form: "The chair has the
+# final say" -> "The chair does not have the final say". Only verbs that are seldom nouns ("needs",
+# "supports", "covers" are often nouns: "the child's needs").
+_LEXICAL = {
+    "has": "does not have", "have": "do not have", "requires": "does not require",
+    "require": "do not require", "includes": "does not include", "involves": "does not involve",
+    "involve": "do not involve", "applies": "does not apply", "apply": "do not apply",
+    "remains": "does not remain", "remain": "do not remain", "provides": "does not provide",
+    "provide": "do not provide", "enables": "does not enable", "allows": "does not allow",
+    "means": "does not mean", "protects": "does not protect",
+}  # fmt: skip
+_FLIP_POSITIVE = re.compile(
+    rf"\b(?P<verb>is|are|was|were|can|will|{'|'.join(_LEXICAL)})\b(?=\s+(?P<next>[\w’'-]+))", re.IGNORECASE
+)
+_PARTICIPLES = frozenset({"been", "shown", "taken", "given", "seen", "done", "known", "become", "begun"})
+# "The chair has the final say", "Cafcass Officers have different roles": an object, so "does not have".
+_HAVE_OBJECTS = frozenset({
+    "the", "a", "an", "responsibility", "different", "specific", "particular", "statutory", "legal",
+    "overall", "primary", "prime", "lead", "key", "clear",
+})  # fmt: skip
+# A word before a lexical verb that makes it a noun or an infinitive ("the needs", "to provide").
+_NOT_SUBJECT_END = frozenset(
+    {"the", "a", "an", "of", "to", "for", "their", "his", "her", "its", "our", "your"}
+)
+# After the verb, a word whose negation says something else ("are not only", "is not always"), or a
+# hedge ("are often") whose denial is not clearly false.
+_FLIP_NEXT = frozenset({
+    "only", "just", "necessarily", "always", "least", "limited", "exhaustive", "simply", "merely",
+    "solely", "also", "often", "usually", "sometimes", "generally", "more", "most", "less", "likely",
+    "not", "no", "never", "a", "an", "one", "some", "many", "normally", "particularly", "especially",
+    "still", "already", "expected", "thought", "considered", "known", "unlikely", "possible",
+    "available", "defined", "set", "described", "summarised", "outlined", "listed", "provided",
+    "too", "far", "much", "now", "very", "both", "either", "rarely", "seldom", "then",
+})  # fmt: skip
+# Before the verb, a word that makes it the verb of a clause inside the sentence ("people who are
+# hostile", "ensure that agencies are informed", "if contact is not supported"), or another verb.
+_CLAUSE_BEFORE = re.compile(
+    r"\b(?:who|which|that|how|what|whether|where|when|if|because|than|as|whose|whom|why|while|until|"
+    r"unless|must|should|will|shall|needs?|requires?|ensures?|means|has|have|had|did|does|do)\b|"
+    r"\b(?:and|or|but)\s*$|^\W*(?:usually|often|generally|normally|typically|ensure|make)\b",
+    re.IGNORECASE,
+)
+# A subject that says "some": denying "Some children are vulnerable" is true as well.
+_QUANTIFIED = re.compile(
+    r"\b(?:some|many|most|few|several|certain|various|a number|not all|there|here|it|others?|one of)\b",
+    re.IGNORECASE,
+)
+# Words that make a sentence's polarity hard to read, or a pointer to elsewhere in the document.
+_TANGLED = re.compile(
+    r"\b(?:no|never|nor|neither|nothing|none|unless|without|whether|not|may|might|could|would|see|"
+    r"chapter|section|part|above|below|following|e\.g|i\.e|usually|sometimes|occasionally|perhaps|"
+    r"possibly|typically|mostly|frequently|only|here|www|https?|this|these|those|such|former|latter|same|"
+    # a comparison with nothing to compare ("Grooming online can be a faster process")
+    r"faster|slower|easier|harder|better|worse|greater|higher|lower|more|less)\b|"
+    r"[;:?]",
+    re.IGNORECASE,
+)
+# "The discussion can take place ...", "The arrangements are to be made ...": a bare "the" and a noun
+# as the subject names something the sentences before introduced.
+_BARE_SUBJECT = re.compile(r"^\W*the\s+[\w’'-]+\s*$", re.IGNORECASE)
+_SUBORDINATE = re.compile(
+    r"^(?:where|when|if|although|as|until|while|whilst|unless|because|since|once|even|in|for|to|"
+    r"with|during|after|before|following|given|on|at|by)\b",
+    re.IGNORECASE,
+)
+NEGATION = re.compile(r"\b(?:not|no|never|cannot|nor|neither|none|nothing)\b|n’t\b|n't\b", re.IGNORECASE)
+
+
+def statement_flip(sentence: str) -> tuple[int, int, str] | None:
+    """Where to flip a sentence's main verb and what to write there, or None when the sentence is no
+    plain statement (a condition, a hedge, "some ...", a pointer, a second negation)."""
+    if (
+        _SUBORDINATE.match(sentence)
+        or "," in " ".join(sentence.split()[:STATEMENT_VERB_WORDS])
+        or len(sentence.split()) > STATEMENT_WORDS
+    ):
+        return None
+    if (m := _FLIP_NEGATIVE.search(sentence)) is not None:
+        rest = sentence[: m.start()] + sentence[m.end() :]
+        before = sentence[: m.start()]
+        if _TANGLED.search(rest) or _unclear_subject(before):
+            return None
+        nxt = sentence[m.end() :].split()[:1]
+        # "are not evidence of X but possible indicators": without the "not" the "but" garbles it
+        if nxt and nxt[0].lower() in _FLIP_NEXT or re.search(r"\bbut\b", sentence[m.end() :]):
+            return None
+        replacement = m.group("verb") or m.group("can")[:3]
+        return (m.start(), m.end(), replacement) if _early(sentence, m.start()) else None
+    if _TANGLED.search(sentence) or NEGATION.search(sentence):
+        return None
+    m = _FLIP_POSITIVE.search(sentence)
+    if m is None or not _early(sentence, m.start()):
+        return None
+    if _unclear_subject(sentence[: m.start()]):
+        return None
+    if m.group("next").lower() in _FLIP_NEXT or m.start() == 0:
+        return None
+    verb = m.group("verb")
+    if verb.lower() in _LEXICAL:
+        previous = sentence[: m.start()].split()
+        last, after = (previous[-1].lower() if previous else ""), m.group("next").lower()
+        # "the needs", "the child's needs", "still remains", "also have": a noun, or an adverb the
+        # denial would change ("also do not have")
+        if len(previous) < 2 or last in _NOT_SUBJECT_END or last.endswith(("'s", "’s", "ly")):
+            return None
+        if after == "to" or last in _FLIP_NEXT or verb[0].isupper():
+            return None
+        if verb.lower() in ("has", "have"):
+            if after in _PARTICIPLES or after.endswith("ed"):
+                return (m.start(), m.end(), f"{verb} not")  # "has been appointed" -> "has not been ..."
+            if after not in _HAVE_OBJECTS:  # "has made changes": an irregular participle, or unsure
+                return None
+        return (m.start(), m.end(), _LEXICAL[verb.lower()])
+    return (m.start(), m.end(), "cannot" if verb.lower() == "can" else f"{verb} not")
+
+
+def _unclear_subject(before: str) -> bool:
+    """The words before the verb are no plain subject: "some ...", a clause, or "The discussion"."""
+    return bool(_QUANTIFIED.search(before) or _CLAUSE_BEFORE.search(before) or _BARE_SUBJECT.match(before))
+
+
+def _early(sentence: str, at: int) -> bool:
+    return len(sentence[:at].split()) <= STATEMENT_VERB_WORDS
+
+
+def _main_duty(sentence: str) -> re.Match | None:
+    """The main clause's "must" or "should": after the comma that ends an opening "When a conference
+    decides that a child should be ..., " (denying that one would deny the condition, not the duty)."""
+    start = 0
+    if _SUBORDINATE.match(sentence):
+        if "," not in sentence:
+            return None
+        start = sentence.index(",")
+    return OBLIGATION.search(sentence, start)
+
+
+# "If stage one fails to resolve the issue then each professional should ...": words no role's name holds.
+_NOT_A_NAME = re.compile(r"\b(?:then|each|every|all|any|other|issue|matter)\b", re.IGNORECASE)
+_RUNS_ON = re.compile(rf"\s+(?:{roles.HEADS})\b", re.IGNORECASE)
+
+
 def facts_of(p: Paragraph) -> list[Fact]:
     """Every testable fact a paragraph states."""
-    found: list[Fact] = list_facts(p)
+    found: list[Fact] = list_facts(p) + acronym_facts(p)
     if (d := definitions.glossary_definition(p)) is not None:
         found.append(Fact("definition", p, d.quote, d.term, d.term.lower(), prompt=d.definition))
     for s in split_units(p.text):
@@ -194,7 +418,8 @@ def facts_of(p: Paragraph) -> list[Fact]:
                 continue
             found.append(Fact("timescale", p, s, t.text, t.normalised, t.start, t.end))
         for a in ages.find_ages(s):
-            found.append(Fact("age", p, s, a.text, str(a.years), a.start, a.end))
+            if not RANGE_END.match(s[a.end :]):  # "aged 16 to 74 years": one end of a range
+                found.append(Fact("age", p, s, a.text, str(a.years), a.start, a.end))
         for law in statutes.find_statutes(s):
             found.append(Fact("law", p, s, law.text, f"{law.number} {law.act}", law.start, law.end))
         if (duty := roles.duty(s)) is not None:
@@ -205,12 +430,20 @@ def facts_of(p: Paragraph) -> list[Fact]:
             found.append(
                 Fact("dont", p, s, m.group("not"), m.group("not").lower(), m.start("not"), m.end("not"))
             )
-        elif (m := OBLIGATION.search(s)) is not None and " if " not in s.lower():
+        elif (m := _main_duty(s)) is not None and " if " not in s.lower():
             found.append(
                 Fact("duty", p, s, m.group("modal"), m.group("modal"), m.start("modal"), m.end("modal"))
             )
+        elif (flip := statement_flip(s)) is not None:
+            start, end, false = flip
+            polarity = "negative" if NEGATION.search(s) else "positive"
+            found.append(Fact("statement", p, s, s[start:end], polarity, start, end, prompt=false))
         subject = roles.duty(s)
         for mention in roles.mentions(s):
+            # "A senior Police Officer": the role's name runs on past its head word; gapping "senior
+            # Police" would leave "Officer" behind.
+            if _RUNS_ON.match(s[mention.end :]) or _NOT_A_NAME.search(mention.role):
+                continue
             if subject is None or mention.start != subject.start:  # the subject is asked "Who ...?" below
                 found.append(
                     Fact("role", p, s, mention.role, mention.role.lower(), mention.start, mention.end)

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import re
 
+from procqa.facts.acronyms import DEFINED, TABLE_ROW, initials_match
 from procqa.records import Paragraph
 
-# "Local Authority Designated Officer (LADO)": the words before the brackets, as many as the letters.
-DEFINED = re.compile(r"((?:[A-Za-z'’-]+[ ,&/]+){1,8}?)\(([A-Z][A-Za-z]{1,7})\)")
-# A row of an acronym table: "LADO Local authority designated officer".
-TABLE_ROW = re.compile(r"^([A-Z][A-Z0-9]{1,7}(?: [A-Z]{2,7})?)\s+([A-Z][^\n]{3,120})$")
 SECTION = re.compile(r"\bs\.?\s?(\d{1,3})\b", re.IGNORECASE)
 
 # Sector shorthand that staff type but neither bundled document abbreviates; each expands to the
@@ -30,20 +27,6 @@ COMMON = {
 }
 
 
-def _initials_match(words: list[str], acronym: str) -> list[str] | None:
-    """The shortest tail of `words` whose initials spell the acronym (case-insensitive, skipping
-    small words such as "of" and "and")."""
-    letters = [c for c in acronym.lower() if c.isalpha()]
-    for start in range(len(words) - 1, -1, -1):
-        tail = words[start:]
-        initials = [
-            w[0].lower() for w in tail if w.lower() not in {"of", "and", "the", "for", "in", "&", "on"}
-        ]
-        if initials == letters:
-            return tail
-    return None
-
-
 def build_acronyms(paragraphs: list[Paragraph]) -> dict[str, str]:
     found: dict[str, str] = {}
     for p in paragraphs:
@@ -56,7 +39,7 @@ def build_acronyms(paragraphs: list[Paragraph]) -> dict[str, str]:
                 found.setdefault(m.group(1), m.group(2))
         for m in DEFINED.finditer(p.text):
             words = re.split(r"[ ,/]+", m.group(1).strip())
-            tail = _initials_match([w for w in words if w], m.group(2))
+            tail = initials_match([w for w in words if w], m.group(2))
             if tail:
                 found.setdefault(m.group(2), " ".join(tail))
     for k, v in COMMON.items():

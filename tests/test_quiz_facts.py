@@ -1,0 +1,271 @@
+"""Exact tests of the quiz's acronym and statement facts on small strings: what is found, what is
+refused, and the items and checks they make (no index needed)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from procqa.facts.acronyms import defined, table_row
+from procqa.quiz import checks
+from procqa.quiz.compose import Pool, make_item, make_match
+from procqa.quiz.facts import (
+    Fact,
+    acronym_facts,
+    expansion_norm,
+    facts_of,
+    list_facts,
+    quotable,
+    statement_flip,
+)
+from procqa.records import DocumentInfo, Paragraph
+
+DOC = DocumentInfo("d", "Test procedures", "SET", "2025", "England", "test.txt")
+
+
+def _p(text: str, ref: str = "B 1.1") -> Paragraph:
+    return Paragraph("d", ref, text)
+
+
+def test_acronym_table_rows_spell_their_acronym():
+    assert table_row("CDOP Child Death Overview Panel").expansion == "Child Death Overview Panel"
+    assert table_row("CPS The Crown Prosecution Service").expansion == "Crown Prosecution Service"
+    row = table_row("NPCC National Police Chiefs Council (formerly Association of Chief Police Officers)")
+    assert (row.acronym, row.expansion) == ("NPCC", "National Police Chiefs Council")
+    assert table_row("SARC Sexual Assault Referral Centre.").expansion == "Sexual Assault Referral Centre"
+    # Not an expansion: a tool's name, a contacts row, a sentence.
+    assert table_row("ASSET Youth Justice Assessment Tool") is None
+    assert table_row("Baptist Church 01235 517 700 www.baptist.org.uk") is None
+    assert table_row("The conference must be held within 15 working days.") is None
+
+
+def test_acronyms_spelt_out_in_a_sentence():
+    found = defined("Refer to the Local Authority Designated Officer (LADO) within one working day.")
+    assert [(a.acronym, a.expansion, a.table) for a, _, _ in found] == [
+        ("LADO", "Local Authority Designated Officer", False)
+    ]
+    assert not defined("Tell the police (see above) at once.")
+
+
+def test_acronym_facts_from_a_table_and_a_sentence():
+    table = acronym_facts(
+        _p("CDOP Child Death Overview Panel\nGP General Practitioner\nFE Further Education")
+    )
+    assert [(f.prompt, f.value, f.table, f.sentence) for f in table][0] == (
+        "CDOP", "Child Death Overview Panel", True, "CDOP Child Death Overview Panel",
+    )  # fmt: skip
+    assert len(table) == 3
+    text = "A Child Abduction Warning Notice's (CAWN) can be issued. Ask the Youth Justice Services (YJS)."
+    facts = acronym_facts(_p(text))
+    assert [(f.prompt, f.value, f.norm) for f in facts] == [
+        ("YJS", "Youth Justice Services", "youth justice service")
+    ]  # the possessive belongs to the sentence, not the name
+    assert expansion_norm("Multi-agency Risk Assessment Conferences") == expansion_norm(
+        "Multi Agency Risk Assessment Conference"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "false"),
+    [
+        ("Effective safeguarding systems are child centred in every agency.",
+         "Effective safeguarding systems are not child centred in every agency."),
+        ("A child of 16 years and over can give their own consent to an examination.",
+         "A child of 16 years and over cannot give their own consent to an examination."),
+        ("The effective protection of children cannot be achieved by single agency acting on its own.",
+         "The effective protection of children can be achieved by single agency acting on its own."),
+        ("The local authority manager is responsible for the decision on the completion of the enquiry.",
+         "The local authority manager is not responsible for the decision on the completion of the enquiry."),
+        ("The prison governor has the overall responsibility for visiting arrangements today.",
+         "The prison governor does not have the overall responsibility for visiting arrangements today."),
+        ("The 2004 regulations require authorities to appoint an independent reviewing officer.",
+         "The 2004 regulations do not require authorities to appoint an independent reviewing officer."),
+        ("Local authorities have developed a range of different organisational structures for care.",
+         "Local authorities have not developed a range of different organisational structures for care."),
+    ],
+)  # fmt: skip
+def test_a_statement_flips_its_main_verb(sentence, false):
+    start, end, replacement = statement_flip(sentence)
+    assert sentence[:start] + replacement + sentence[end:] == false
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Avoiding people who are hostile is a normal human response to a threat.",  # relative clause
+        "Photographs should be returned to the parent if contact is not supported.",  # a condition
+        "Some children are more vulnerable to abuse than others in the same family.",  # "some"
+        "Usually a child's name can be removed from the register by a conference decision.",  # hedge
+        "Children's behaviour on the net is far less inhibited than in the playground.",  # comparative
+        "The words are not only a label but also a description of the risk to the child.",  # not only
+        "An overview and links to supporting documents can be found here on the website.",  # pointer
+        "Where a parent is a child, the baby could be at risk of significant harm.",  # subordinate
+        "Professionals are not always aware that no referral has been made to the service.",  # two nots
+        "The child's needs require a plan agreed by the core group at its first meeting.",  # a noun
+        "Protection of Freedoms Act 2012 has made changes to the CRB checking process in England.",  # made
+        "Specialist voluntary agencies often have the opportunity to provide vital support to them.",  # hedge
+        "Any potentially abusive incident has to be seen in context to assess the extent of harm.",  # has to
+    ],
+)
+def test_no_flip_where_the_denial_might_be_true_or_garbled(sentence):
+    assert statement_flip(sentence) is None
+
+
+def test_statement_items_and_their_checks():
+    sentence = "Effective safeguarding systems are child centred in every agency."
+    p = _p(sentence)
+    fact = next(f for f in facts_of(p) if f.fact == "statement")
+    assert (fact.value, fact.prompt, fact.norm) == ("are", "are not", "positive")
+    items = {
+        make_item("truefalse", fact, Pool.of([fact]), DOC, random.Random(seed)).answer: seed
+        for seed in range(6)
+    }
+    for answer, seed in items.items():
+        item = make_item("truefalse", fact, Pool.of([fact]), DOC, random.Random(seed))
+        assert all(check(item) for check in checks.TEXT_CHECKS.values()), item
+        said = item.stem.removeprefix("True or false: ").strip("“”")
+        assert said == (sentence if answer == "True" else sentence.replace("are child", "are not child"))
+    assert set(items) == {"True", "False"}
+    # The document says the opposite elsewhere: the flipped statement would be true, so no item.
+    other = _p("Effective safeguarding systems are not child centred in every agency.", "B 2.1")
+    ambiguity = checks.Ambiguity.of([fact], [p, other])
+    item = make_item("truefalse", fact, Pool.of([fact]), DOC, random.Random(0))
+    assert not ambiguity.unique(item, [fact])
+    assert checks.Ambiguity.of([fact], [p]).unique(item, [fact])
+
+
+def _acronym_facts() -> list[Fact]:
+    table = "\n".join([
+        "CDOP Child Death Overview Panel", "CQC Care Quality Commission", "GMC General Medical Council",
+        "SMB Strategic Management Board", "PND Police National Database",
+    ])  # fmt: skip
+    elsewhere = (
+        "Tell the Youth Justice Board (YJB). Ask the National Crime Agency (NCA). Call the Joint Agency "
+        "Response (JAR). Read the Child Death Overview process (CDOP). Use a legitimate interests "
+        "assessment (LIA)."
+    )
+    return acronym_facts(_p(table, "B 46")) + acronym_facts(_p(elsewhere, "A 1.1"))
+
+
+def test_acronym_items_take_distractors_from_outside_the_table_that_read_alike():
+    facts = _acronym_facts()
+    pool = Pool.of(facts)
+    cdop = next(f for f in facts if f.prompt == "CDOP" and f.table)
+    for seed in range(5):
+        item = make_item("mcq", cdop, pool, DOC, random.Random(seed))
+        assert item.stem == "In the list of acronyms used in the SET procedures, what does CDOP stand for?"
+        assert item.answer == "Child Death Overview Panel"
+        # Not the table's own rows (they are in the cited paragraph), not a variant spelling CDOP,
+        # not a lower-case expansion beside capitalised ones.
+        assert set(item.options) - {item.answer} == {
+            "Youth Justice Board", "National Crime Agency", "Joint Agency Response"
+        }  # fmt: skip
+        assert all(check(item) for check in checks.TEXT_CHECKS.values()), item
+        tf = make_item("truefalse", cdop, pool, DOC, random.Random(seed))
+        assert all(check(tf) for check in checks.TEXT_CHECKS.values()), tf
+        assert tf.stem.startswith("True or false: in the list of acronyms used in the SET procedures, CDOP")
+        flipped = tf.__class__(**{**tf.__dict__, "answer": "False" if tf.answer == "True" else "True"})
+        assert not checks.answer_in_source(flipped)
+    # CDOP spelt two ways in one document: which one is right is ambiguous, so neither is asked.
+    assert not checks.Ambiguity.of(facts).unique(make_item("mcq", cdop, pool, DOC, random.Random(0)), [cdop])
+
+
+def test_an_acronym_match_pairs_questions_with_expansions():
+    table = [f for f in _acronym_facts() if f.table][:4]
+    item = make_match(table, DOC)
+    assert item.stem == "Match each acronym used in the SET procedures to what it stands for."
+    assert item.pairs[0] == ("What does CDOP stand for?", "Child Death Overview Panel")
+    assert all(check(item) for check in checks.TEXT_CHECKS.values()), item
+
+
+def test_sample_review_rules_leaning_openers_fused_headings_run_on_roles_reading_lists():
+    # Each of these made an item a trainer would not use in the sample review (seed 2031).
+    assert not quotable("Alternatively, a strategy discussion should be convened to consider the need.")
+    assert not quotable("Reports The LSCB should ensure reports are provided on a quarterly basis.")
+    assert quotable("Reports should be provided to the LSCB on a quarterly basis about complaints.")
+    roles = [f.value for f in facts_of(_p("A senior Police Officer may convene a Gold Group in such cases."))]
+    assert "senior Police" not in roles
+    reading = "The links relate to publications about self-harm and suicide:\n" + "\n".join(
+        [
+            "- Mental Health Foundation (2003) Suicide",
+            "- Truth Hurts report 2006",
+            "- NICE guidance on self-harm",
+        ]
+    )
+    assert not list_facts(_p(reading))
+    # A statement leaning on the one before ("these interests") is not offered.
+    assert (
+        statement_flip("A child's safety is the paramount consideration in weighing these interests.") is None
+    )
+    # Nor one whose subject the sentences before introduced ("The discussion", "the same requirement").
+    assert statement_flip("The discussion can take place either in person or over the telephone.") is None
+    assert statement_flip("Volunteers within the youth service are subject to the same requirement.") is None
+    assert statement_flip("The strategy discussion can take place either in person or over the telephone.")
+
+
+def test_seed_2032_review_rules_pointing_determiners_do_so_and_not_but():
+    assert not quotable("Requests for these checks should be responded to promptly in every case.")
+    assert not quotable("The local authority must assist parents to do so within the agreed time.")
+    assert not quotable("Any issues arising out of this consultation will be brought to the chair.")
+    assert quotable("All staff should follow these procedures when a child discloses abuse to them.")
+    assert (
+        statement_flip("Alerting signs are not evidence of illness but possible indicators of a concern.")
+        is None
+    )
+
+
+def test_seed_2033_review_rules_main_clause_duty_merged_bullets_pointers():
+    when = (
+        "When a conference decides that a child should be the subject of a plan, a qualified social "
+        "worker must be appointed as the lead social worker."
+    )
+    duty = next(f for f in facts_of(_p(when)) if f.fact == "duty")
+    assert when[duty.start : duty.end] == "must" and duty.start > when.index(",")
+    assert not quotable(
+        "Complaints about the functioning of conferences described above should go to the chair."
+    )
+    merged = "A name may be removed from the register only if:\n" + "\n".join(
+        ["- The child has reached the age of 18 years Has permanently left the U.K Has died",
+         "- The impact on the child's health; and The adequacy of parental care", "- The child has died"]
+    )  # fmt: skip
+    assert [f.value for f in list_facts(_p(merged))] == ["The child has died"]
+
+
+def test_seed_2035_review_rules_run_together_sentences_fragments_and_non_roles():
+    assert not quotable("Unresolved complaints LSCB's should consider making their own arrangements. 5.4.4.")
+    assert quotable(
+        "Do not delay; Do not confront the alleged abuser; Do not worry that you may be mistaken."
+    )
+    stage = "If stage one fails to resolve the issue then each professional should discuss it with a manager."
+    assert "issue then each professional" not in [f.value for f in facts_of(_p(stage))]
+    slavery = "Modern slavery includes the following practices:\n" + "\n".join(
+        ["- Forced labour in factories", "- Domestic servitude in homes", "- And other forms of slavery"]
+    )
+    assert [f.value for f in list_facts(_p(slavery))] == [
+        "Forced labour in factories",
+        "Domestic servitude in homes",
+    ]
+    run_on = "A senior manager must be informed immediately The key worker should:\n- a\n- b\n- c"
+    assert not list_facts(
+        _p(run_on.replace("- a\n- b\n- c", "- Visit the child\n- Record it\n- Tell the chair"))
+    )
+
+
+def test_seed_2036_review_rules_openers_pointers_and_range_ends():
+    assert not quotable("Nevertheless, in most cases it will be in the best interests of the young person.")
+    assert not quotable(
+        "When the process carried out at section 4.10.6 is followed, the decision must be recorded."
+    )
+    assert not quotable(
+        "The transfer in conference should be convened, in line with Part A, chapter 4, Conferences."
+    )
+    survey = "The survey estimated that 1.6 million females and males aged 16 to 74 years experienced abuse."
+    assert not [f for f in facts_of(_p(survey)) if f.fact == "age"]
+
+
+def test_seed_2037_review_rules_such_a_and_bare_comparisons():
+    assert not quotable("If abuse is suspected enough to use such a technique, the police must be involved.")
+    assert (
+        statement_flip("Grooming of children online can be a faster process and totally anonymous.") is None
+    )
