@@ -73,6 +73,11 @@ class Paragraph:
     kind: str = "paragraph"  # paragraph | box | glossary | intro
     order: int = 0  # position in the document
 
+    @classmethod
+    def from_json(cls, data: dict) -> Paragraph:
+        """From a stored record (`dataclasses.asdict` written as JSON: the heading comes back a list)."""
+        return cls(**{**data, "heading": tuple(data["heading"])})
+
     @cached_property
     def pid(self) -> str:
         """Deterministic id: re-ingesting unchanged text gives the same id, so nothing is re-embedded.

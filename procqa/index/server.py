@@ -319,14 +319,8 @@ def load(settings: Settings) -> OpenIndex:
             continue
     else:
         raise IndexMissing(f"the live build on {parse_url(settings)} keeps vanishing; is an ingest looping?")
-    meta = collection.metadata or {}
-    docs = {d["doc_id"]: DocumentInfo.from_json(d) for d in json.loads(meta.get("docs", "[]"))}
-    records = []
-    for m in found["metadatas"]:
-        if m and "record" in m:
-            d = json.loads(m["record"])
-            d["heading"] = tuple(d["heading"])
-            records.append(Paragraph(**d))
+    docs = {d.doc_id: d for d in _docs(collection)}
+    records = _records(found["metadatas"])
     order = {doc_id: i for i, doc_id in enumerate(docs)}
     paragraphs = sorted(records, key=lambda p: (order.get(p.doc_id, len(order)), p.order))
     by_id = {p.pid: i for i, p in enumerate(paragraphs)}
@@ -360,8 +354,7 @@ def read_docs(settings: Settings) -> list[DocumentInfo]:
     name = live_name(api)
     if name is None:
         return []
-    meta = _collection(api, name).metadata or {}
-    return [DocumentInfo.from_json(d) for d in json.loads(meta.get("docs", "[]"))]
+    return _docs(_collection(api, name))
 
 
 def read_paragraphs(settings: Settings, doc_id: str) -> list[Paragraph]:
@@ -371,10 +364,14 @@ def read_paragraphs(settings: Settings, doc_id: str) -> list[Paragraph]:
         return []
     collection = _collection(api, name)
     got = collection.get(where={"procedures": doc_id}, include=["metadatas"])
-    out = []
-    for m in got["metadatas"]:
-        if m and "record" in m:
-            d = json.loads(m["record"])
-            d["heading"] = tuple(d["heading"])
-            out.append(Paragraph(**d))
-    return sorted(out, key=lambda p: p.order)
+    return sorted(_records(got["metadatas"]), key=lambda p: p.order)
+
+
+def _docs(collection) -> list[DocumentInfo]:
+    """The documents a build's collection records in its metadata."""
+    return [DocumentInfo.from_json(d) for d in json.loads((collection.metadata or {}).get("docs", "[]"))]
+
+
+def _records(metadatas) -> list[Paragraph]:
+    """The paragraphs stored in vectors' metadata (one record per paragraph, on its first passage)."""
+    return [Paragraph.from_json(json.loads(m["record"])) for m in metadatas if m and "record" in m]

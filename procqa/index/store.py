@@ -306,8 +306,7 @@ def _read_paragraphs(path: Path, doc_id: str | None = None) -> list[Paragraph]:
         for line in fh:
             d = json.loads(line)
             if doc_id is None or d["doc_id"] == doc_id:
-                d["heading"] = tuple(d["heading"])
-                out.append(Paragraph(**d))
+                out.append(Paragraph.from_json(d))
     return out
 
 
