@@ -115,10 +115,6 @@ def _at(judged: list[tuple[Item, object]], bar: Bar) -> list[tuple[Item, object]
     return out
 
 
-def verdicts(items: list[Item], corpus, bar: Bar) -> list[tuple[Item, object]]:
-    return _at(_measured(items, corpus), bar)
-
-
 def figures(judged: list[tuple[Item, object]]) -> dict:
     bad = [v for it, v in judged if it.unsupported]
     good = [v for it, v in judged if not it.unsupported]

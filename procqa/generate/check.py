@@ -142,10 +142,6 @@ def _digits(text: str) -> set[str]:
     return {re.sub(r"\D", "", m.group(0)) for m in PHONE.finditer(text)}
 
 
-def _negated(text: str) -> bool:
-    return bool(NEGATION.search(_NOT_NEGATION.sub(" ", text)))
-
-
 _NUMBER_WORD = re.compile(rf"\b(?:{numbers.PATTERN.split('|', 1)[1]})\b", re.I)
 
 
@@ -174,8 +170,12 @@ class Source:
         return " ".join(tokenize(self.text))
 
     @cached_property
+    def spans(self) -> list[timescales.Timescale]:
+        return timescales.find_timescales(self.expanded)
+
+    @cached_property
     def timescales(self) -> set[str]:
-        return {t.normalised.removeprefix("every ") for t in timescales.find_timescales(self.expanded)}
+        return {_span(t) for t in self.spans}
 
     @cached_property
     def numbers(self) -> set[str]:
@@ -190,8 +190,13 @@ class Source:
         return {w.lower().strip("'’") for w in re.findall(r"[A-Za-z'’]+", self.text)}
 
     @cached_property
+    def tokens(self) -> list[str]:
+        """Content-word stems in order (`content`)."""
+        return content(self.text)
+
+    @cached_property
     def stems(self) -> set[str]:
-        return set(content(self.text))
+        return set(self.tokens)
 
     @cached_property
     def bigrams(self) -> set[tuple[str, str]]:
@@ -253,7 +258,7 @@ def facts(sentence: str) -> Iterator[tuple[str, str, Holds]]:
     """Each fact the sentence states: (how a reason names it, its words, whether a source states it)."""
     text = expand_units(sentence)
     for t in timescales.find_timescales(text):
-        norm = t.normalised.removeprefix("every ")
+        norm = _span(t)
         yield f"time span '{t.text}'", t.text, lambda s, norm=norm: norm in s.timescales
     for a in ages.find_ages(text):
         yield f"age '{a.text}'", a.text, lambda s, y=str(a.years): y in s.numbers
@@ -297,6 +302,11 @@ def unsupported_fact(sentence: str, source: Source) -> str:
     return misplaced_span(sentence, source)
 
 
+def _span(t: timescales.Timescale) -> str:
+    """A time span as compared: "every 6 months" states the same span as "6 months"."""
+    return t.normalised.removeprefix("every ")
+
+
 def _event(after: str, words: int = EVENT_WORDS) -> set[str]:
     """The event a time span runs from, from the text right after it ("of the child going missing"),
     without the words for the child, which every event has ("of their return" = "of the child returning")."""
@@ -314,12 +324,11 @@ def misplaced_span(sentence: str, source: Source) -> str:
     text = expand_units(sentence)
     for t in timescales.find_timescales(text):
         event = _event(text[t.end :])
-        norm = t.normalised.removeprefix("every ")
         if not event:
             continue
         theirs = []
-        for st in timescales.find_timescales(source.expanded):
-            if st.normalised.removeprefix("every ") != norm:
+        for st in source.spans:
+            if _span(st) != _span(t):
                 continue
             said = _event(source.expanded[st.end :], PARAGRAPH_EVENT_WORDS)
             before = content(_CLAUSE_END.split(source.expanded[: st.start])[-1])[-EVENT_CONTEXT:]
@@ -397,8 +406,7 @@ def wrong_agent(sentence: str, source: Source) -> str:
     if not head or not verb:
         return ""
     # Who does it in the paragraph: the words before each use of the verb in each clause.
-    clauses = [content(c.text) for c in source.clauses]
-    doers = [_roots(words[:i]) for words in clauses for i, w in enumerate(words) if w == verb[0]]
+    doers = [_roots(c.tokens[:i]) for c in source.clauses for i, w in enumerate(c.tokens) if w == verb[0]]
     if doers and not any(head <= before for before in doers):
         return f"gives '{m.group('verb')}' to '{m.group('subj').strip()}', which the paragraph does not"
     return ""
