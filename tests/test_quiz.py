@@ -15,7 +15,8 @@ from quiz_formats import assert_roundtrip, read_gift
 from procqa.facts.ages import find_ages
 from procqa.facts.timescales import find_timescales
 from procqa.quiz import checks
-from procqa.quiz.build import build_quiz, in_section, replace_item, retrieves_source
+from procqa.quiz.build import LIST_MOST, PER_LIST, build_quiz, in_section, replace_item, retrieves_source
+from procqa.quiz.compose import statement
 from procqa.quiz.export import FORMATS
 from procqa.quiz.facts import QUOTE_JOIN, list_facts, quotable
 from procqa.quiz.items import TYPES
@@ -277,9 +278,48 @@ def test_statement_items_quote_the_document_or_deny_it(engine):
     assert statements
     everything = " ".join(p.text for p in engine.paragraphs("set-2025")).lower()
     for item in statements:
-        said = item.stem.removeprefix("True or false: ").strip("“”")
+        said = statement(item)  # "True or false: “S”" or, naming its section, "... procedures say “S”"
         if item.answer == "True":
             assert said == item.source.quote and said in item.source.text
         else:
             words, quoted = said.split(), item.source.quote.split()
             assert abs(len(words) - len(quoted)) <= 1 and said.lower() not in everything
+
+
+def _per_list(quiz) -> Counter:
+    return Counter(
+        f"{i.source.ref}|{i.source.quote.split(QUOTE_JOIN)[0]}" for i in quiz.items if i.fact == "listed"
+    )
+
+
+def test_a_short_list_heavy_chapter_draws_deeper_on_its_lists_only_when_it_must(engine, quizzes):
+    """B 40 (parents who misuse substances, mental illness ...) prints its indicators as lists: a
+    20-item quiz on it takes more than PER_LIST items from one list, never more than LIST_MOST; a quiz
+    with enough facts elsewhere keeps to PER_LIST."""
+    quiz = build_quiz(engine, "set-2025", ["B 40"], n=20, seed=3)
+    for item in quiz.items:
+        assert all(check(item) for check in checks.TEXT_CHECKS.values()), item
+        assert retrieves_source(engine, item), item
+    assert max(_per_list(quiz).values()) <= LIST_MOST
+    assert max(_per_list(quizzes["set"]).values(), default=0) <= PER_LIST
+    # The list stems name the section, whose lead-ins ("The risk to child/ren may arise from") do not.
+    listed = [i for i in quiz.items if i.fact == "listed"]
+    assert listed and all("“Parents" in i.stem or "“Parenting" in i.stem for i in listed), listed
+
+
+def test_an_ambiguous_stem_names_its_section_and_still_passes_every_check(engine):
+    """Where a stem alone does not find its paragraph, the item is offered with its section named,
+    and then passes every check like any other."""
+    named = []
+    for chapter in ("B 28", "B 29", "B 23"):
+        quiz = build_quiz(engine, "set-2025", [chapter], n=12, seed=1)
+        named += [
+            i
+            for i in quiz.items
+            if i.fact != "listed"
+            and re.match(r"(?:In|True or false: in|Fill the gap in this sentence from) “", i.stem)
+        ]
+    assert named
+    for item in named:
+        assert all(check(item) for check in checks.TEXT_CHECKS.values()), item
+        assert retrieves_source(engine, item), item

@@ -9,14 +9,16 @@ import pytest
 
 from procqa.facts.acronyms import defined, table_row
 from procqa.quiz import checks
-from procqa.quiz.compose import Pool, make_item, make_match
+from procqa.quiz.compose import Pool, make_item, make_match, naming_section, statement
 from procqa.quiz.facts import (
     Fact,
     acronym_facts,
+    always_flip,
     expansion_norm,
     facts_of,
     list_facts,
     quotable,
+    section_title,
     statement_flip,
 )
 from procqa.records import DocumentInfo, Paragraph
@@ -83,10 +85,18 @@ def test_acronym_facts_from_a_table_and_a_sentence():
          "The 2004 regulations do not require authorities to appoint an independent reviewing officer."),
         ("Local authorities have developed a range of different organisational structures for care.",
          "Local authorities have not developed a range of different organisational structures for care."),
+        ("All staff providing healthcare services have a duty to protect children.",
+         "All staff providing healthcare services do not have a duty to protect children."),
+        ("The Children Act 2004 places a wider duty on the police to safeguard children.",
+         "The Children Act 2004 does not place a wider duty on the police to safeguard children."),
+        ("Professionals should always take what the child tells them seriously.",
+         "Professionals should never take what the child tells them seriously."),
+        ("The welfare of the child is always the paramount consideration in these procedures.",
+         "The welfare of the child is never the paramount consideration in these procedures."),
     ],
 )  # fmt: skip
 def test_a_statement_flips_its_main_verb(sentence, false):
-    start, end, replacement = statement_flip(sentence)
+    start, end, replacement = always_flip(sentence) or statement_flip(sentence)
     assert sentence[:start] + replacement + sentence[end:] == false
 
 
@@ -106,10 +116,57 @@ def test_a_statement_flips_its_main_verb(sentence, false):
         "Protection of Freedoms Act 2012 has made changes to the CRB checking process in England.",  # made
         "Specialist voluntary agencies often have the opportunity to provide vital support to them.",  # hedge
         "Any potentially abusive incident has to be seen in context to assess the extent of harm.",  # has to
+        "Alongside police and local authority they have a joint and equal duty to make arrangements.",  # who?
+        "A child is a person under 18 and the chair is a senior manager in the local authority.",  # "is a"
+        # "not ... always" may be true; the "always" of a relative clause or a condition is not the claim
+        "Exploited children do not always fit a profile, and professionals should always keep an open mind.",
+        "A conference is needed, which should always be held where the criteria have been met in full.",
+        "Where the police should always be told, the social worker records the decision on the file.",
     ],
 )
 def test_no_flip_where_the_denial_might_be_true_or_garbled(sentence):
-    assert statement_flip(sentence) is None
+    assert statement_flip(sentence) is None and always_flip(sentence) is None
+
+
+def test_a_heading_in_capitals_run_into_its_sentence_is_not_quoted():
+    assert not quotable("THE ROLE OF EDUCATION Schools have an important role to play in identification.")
+    assert quotable("Schools have an important role to play in the identification of fabricated illness.")
+
+
+def test_section_title_says_what_the_section_is_about():
+    def title(*heading: str) -> str:
+        return section_title(Paragraph("d", "B 40.1.5", "x", heading))
+
+    part = "Part B3: Safeguarding Children Practice Guidance"
+    assert title(part, "40. Parents with issues", "40.1 Parents who Misuse Substances", "Introduction") == (
+        "Parents who Misuse Substances"
+    )
+    assert title("AWCPP", "3. The Child Protection Process", "3.21 The core group") == "The core group"
+    assert title(part, "24. Exploitation", "24.10 Unaccompanied Asylum Seeking Children:") == (
+        "Unaccompanied Asylum Seeking Children"
+    )
+    assert title(part, "17. Domestic abuse", "17.1 Introduction") == "Domestic abuse"
+    assert title(part, "28. Gangs and Youth Violence", "Introduction") == "Gangs and Youth Violence"
+    assert title() == ""
+
+
+def test_a_stem_naming_its_section_is_checked_like_the_plain_one():
+    sentence = "Effective safeguarding systems are child centred in every agency."
+    fact = next(f for f in facts_of(_p(sentence)) if f.fact == "statement")
+    for seed in range(4):
+        item = make_item("truefalse", fact, Pool.of([fact]), DOC, random.Random(seed))
+        named = naming_section(item, "Roles and Responsibilities", "SET")
+        assert named.stem.startswith(
+            "True or false: in “Roles and Responsibilities”, the SET procedures say “"
+        )
+        assert statement(named) == statement(item) != ""
+        assert all(check(named) for check in checks.TEXT_CHECKS.values()), named
+        assert named.answer == item.answer
+    gap = make_item("gap", fact, Pool.of([fact]), DOC, random.Random(0))
+    assert gap is None or naming_section(gap, "Roles", "SET").stem.startswith(
+        "Fill the gap in this sentence from “Roles”: “"
+    )
+    assert naming_section(item, "", "SET") is None  # no title: nothing to name
 
 
 def test_statement_items_and_their_checks():

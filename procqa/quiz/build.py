@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 
 from procqa.engine import Engine
 from procqa.quiz import checks
-from procqa.quiz.compose import MAKES, Pool, make_item, make_match, match_groups
-from procqa.quiz.facts import QUOTE_JOIN, Fact, facts_of, section_of
+from procqa.quiz.compose import MAKES, Pool, make_item, make_match, match_groups, naming_section
+from procqa.quiz.facts import QUOTE_JOIN, Fact, facts_of, section_of, section_title
 from procqa.quiz.items import TYPES, Item, Quiz
 from procqa.records import Paragraph
 
@@ -23,8 +23,10 @@ RETRIEVAL_DEPTH = 5  # the stem asked on its own document must find the cited pa
 TOPIC_SECTIONS = 4  # a --topic picks at most this many sections...
 TOPIC_DEPTH = 10  # ...from where its best paragraphs are
 # Items drawn from one list: two (say an MCQ and a true/false on different items) test the list; more
-# would fill a short chapter's quiz with one list.
+# would fill a quiz with one list. A chapter too short for the quiz asked of it takes up to LIST_MOST
+# from a list before it gives up: lists are what its indicators and risk factors are printed as.
 PER_LIST = 2
+LIST_MOST = 4
 
 
 class QuizError(ValueError):
@@ -149,12 +151,12 @@ class Taken:
     stems: set[str] = field(default_factory=set)
     lists: Counter = field(default_factory=Counter)  # items drawn from each list (its lead-in)
 
-    def admits(self, item: Item) -> bool:
+    def admits(self, item: Item, per_list: int = PER_LIST) -> bool:
         return not (
             tested(item) & self.keys
             or {s.quote for s in item.sources} & self.quotes
             or item.stem in self.stems
-            or any(self.lists[lead] >= PER_LIST for lead in _leads(item))
+            or any(self.lists[lead] >= per_list for lead in _leads(item))
         )
 
     def add(self, item: Item) -> None:
@@ -210,6 +212,8 @@ def choose(
     rng.shuffle(sections)
     chosen: list[Item] = []
     taken = Taken()
+    deeper: list[Item] = []  # refused only because their list has given PER_LIST items
+    titles = section_titles(engine, found.items[0][0].source.doc_id) if found.items else {}
     next_type = 0  # the types take turns across the whole quiz, not within each section
     while len(chosen) < n and any(any(k.values()) for k in by_section.values()):
         for section in sections:
@@ -223,15 +227,51 @@ def choose(
             next_type = (types.index(kind) + 1) % len(types)
             item = kinds[kind].pop()
             if not taken.admits(item):
-                found.rejected["same_fact"] += 1
+                if taken.admits(item, LIST_MOST):
+                    deeper.append(item)
+                else:
+                    found.rejected["same_fact"] += 1
                 continue
-            if not retrieves_source(engine, item):
-                found.rejected["retrieves_source"] += 1
-                continue
-            taken.add(item)
-            chosen.append(item)
-            progress(len(chosen), n)
+            if _offer(engine, found, item, taken, chosen, titles):
+                progress(len(chosen), n)
+    # Short of n: one more item from each list in turn, up to LIST_MOST from any list.
+    for per_list in range(PER_LIST + 1, LIST_MOST + 1):
+        for item in list(deeper):
+            if len(chosen) < n and taken.admits(item, per_list):
+                deeper.remove(item)  # offered once, whatever the retrieval check says
+                if _offer(engine, found, item, taken, chosen, titles):
+                    progress(len(chosen), n)
     return chosen
+
+
+def _offer(
+    engine: Engine, found: Candidates, item: Item, taken: Taken, chosen: list[Item], titles: dict[str, str]
+) -> bool:
+    """Take the item (naming its section where that is what it takes) when it passes retrieval."""
+    offered = checked(engine, item, titles)
+    if offered is None or not taken.admits(offered, LIST_MOST):
+        found.rejected["retrieves_source"] += 1
+        return False
+    taken.add(offered)
+    chosen.append(offered)
+    return True
+
+
+def section_titles(engine: Engine, doc_id: str) -> dict[str, str]:
+    """Paragraph ref -> what its section is about, for stems that need to say where they come from."""
+    return {p.ref: section_title(p) for p in engine.paragraphs(doc_id)}
+
+
+def checked(engine: Engine, item: Item, titles: dict[str, str]) -> Item | None:
+    """The item if its stem finds its paragraph; else the item with its stem naming the section, if
+    that passes every check; else None."""
+    if retrieves_source(engine, item):
+        return item
+    label = engine.docs[item.source.doc_id].label
+    named = naming_section(item, titles.get(item.source.ref, ""), label)
+    if named is None or not all(check(named) for check in checks.TEXT_CHECKS.values()):
+        return None
+    return named if retrieves_source(engine, named) else None
 
 
 def build_quiz(
@@ -295,9 +335,10 @@ def replace_item(engine: Engine, quiz: Quiz, index: int, attempt: int = 1) -> Qu
     pool = [item for item, _ in found.items if taken.admits(item)]
     random.Random(quiz.seed + attempt).shuffle(pool)
     pool.sort(key=lambda i: (i.section != old.section, i.kind != old.kind))
+    titles = section_titles(engine, quiz.doc_id)
     for item in pool:
-        if retrieves_source(engine, item):
-            return replace(quiz, items=quiz.items[:index] + (item,) + quiz.items[index + 1 :])
+        if (offered := checked(engine, item, titles)) is not None and taken.admits(offered):
+            return replace(quiz, items=quiz.items[:index] + (offered,) + quiz.items[index + 1 :])
     raise QuizError("no other checked item is left in these sections")
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from procqa.facts.sentences import split_units
-from procqa.quiz.compose import GAP, overlaps
+from procqa.quiz.compose import GAP, overlaps, statement
 from procqa.quiz.facts import NEGATION, QUOTE_JOIN, Fact, content_words, section_of
 from procqa.quiz.items import Item
 from procqa.records import Paragraph
@@ -54,8 +54,8 @@ def answer_in_source(item: Item) -> bool:
         return all(_occurs(answer, s.quote) for (_, answer), s in zip(item.pairs, item.sources, strict=True))
     if item.kind == "truefalse":
         # A true statement is the quote itself; a false one is not in the paragraph.
-        statement = item.stem.removeprefix("True or false: ").strip("“”")
-        return _occurs(statement, item.source.text) == (item.answer == "True")
+        said = statement(item)
+        return bool(said) and _occurs(said, item.source.text) == (item.answer == "True")
     return _occurs(item.answer, item.source.quote)
 
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from procqa.facts.acronyms import initials_match
 from procqa.facts.roles import mentions
 from procqa.facts.timescales import find_timescales
-from procqa.quiz.facts import Fact, section_of
+from procqa.quiz.facts import Fact, section_of, section_title
 from procqa.quiz.items import Item, Source
 from procqa.records import DocumentInfo, Paragraph
 
@@ -284,12 +285,17 @@ def _list_item(
     kind: str, fact: Fact, pool: Pool, doc: DocumentInfo, rng: random.Random, common: dict
 ) -> Item | None:
     """ "Which of these does the list hold?", or "true or false: the list holds X" (X one of its
-    items, or an item of a list about something else)."""
+    items, or an item of a list about something else). The stem names the list's section: a lead-in
+    such as "The risk to child/ren may arise from" says nothing of whose risk (parents who misuse
+    substances), and without it the stem found its paragraph for fewer items."""
     lead = _quoted(fact.prompt)
-    question = f"Which of these do the {doc.label} procedures list under {lead}?"
+    title = section_title(fact.paragraph)
+    where = f"In {_quoted(title)}, w" if title else "W"
+    question = f"{where}hich of these do the {doc.label} procedures list under {lead}?"
+    where = f"in {_quoted(title)}, the" if title else "the"
 
     def claim(named: str) -> str:
-        return f"True or false: the {doc.label} procedures list {_quoted(_cap(named))} under {lead}."
+        return f"True or false: {where} {doc.label} procedures list {_quoted(_cap(named))} under {lead}."
 
     return _choice_item(kind, fact, pool, rng, common, question, claim)
 
@@ -347,6 +353,34 @@ def _choice_item(
             **common,
         )
     return None
+
+
+SAYS = re.compile(r"^True or false: (?:in “[^”]+”, the \w[\w-]* procedures say )?“(?P<said>.+)”$")
+
+
+def statement(item: Item) -> str:
+    """What a true/false stem quoting a sentence claims the procedures print."""
+    m = SAYS.match(item.stem)
+    return m.group("said") if m else ""
+
+
+def naming_section(item: Item, title: str, label: str) -> Item | None:
+    """The item with its stem naming the section it comes from ("In “Gangs and Youth Violence”, who
+    ...?"), or None when the stem has no place for it. For a stem the retrieval check found ambiguous:
+    a sentence true of one section ("A thorough assessment is required ...") can be said of many, and
+    a trainer would name the section rather than drop the question."""
+    if not title or item.fact in ("listed", "acronym") or item.kind == "match":
+        return None
+    where, stem = _quoted(title), item.stem
+    if statement(item):
+        stem = stem.replace("True or false: ", f"True or false: in {where}, the {label} procedures say ", 1)
+    elif stem.startswith("Fill the gap: "):
+        stem = stem.replace("Fill the gap: ", f"Fill the gap in this sentence from {where}: ", 1)
+    elif stem.startswith(("Which ", "Who ")):
+        stem = f"In {where}, {stem[0].lower()}{stem[1:]}"
+    else:
+        return None
+    return replace(item, stem=stem)
 
 
 def make_match(facts: Sequence[Fact], doc: DocumentInfo) -> Item:

@@ -37,7 +37,8 @@ LEANING_CLAUSE = re.compile(
 # sentence points at another part of the document for what it means.
 POINTS_ELSEWHERE = re.compile(r"\bat section \d|\bin line with Part [A-Z]\b", re.IGNORECASE)
 # "Reports The LSCB should ensure ...": a one-word heading the source ran into its first sentence.
-FUSED_HEADING = re.compile(r"^[A-Z][a-z]+\s+(?:The|A|An|All|Each|Any)\s")
+# "THE ROLE OF EDUCATION Schools have ...": a heading in capitals likewise.
+FUSED_HEADING = re.compile(r"^[A-Z][a-z]+\s+(?:The|A|An|All|Each|Any)\s|^(?:[A-Z]{2,}\s+){2,}[A-Z][a-z]")
 # Two sentences the source ran together: "... immediately The key worker should", or a sentence ending
 # in the next heading's number ("... 5.4.4."). Not "; Do not confront ...": the AWCPP boxes' checklists
 # join their steps with semicolons (refusing those cost the boxes a 20-item quiz).
@@ -113,6 +114,21 @@ def section_of(p: Paragraph) -> str:
     """The section a paragraph belongs to, as a ref: "A 1.6", "3.8", "Glossary"."""
     m = SECTION.match(p.ref)
     return m.group(1) if m else p.ref.split(":")[0].split()[0]
+
+
+# A heading's own number ("40.1 ", "3.21 ", "Box 14: ") and the titles that say nothing of the topic.
+_HEADING_NUMBER = re.compile(r"^(?:Box \d+:\s*|\d+(?:\.\d+)*\.?\s+)")
+_GENERIC_TITLES = frozenset({"introduction", "overview", "purpose", "background", "scope", "summary"})
+
+
+def section_title(p: Paragraph) -> str:
+    """What the paragraph's section is about, as its heading says: "Parents who Misuse Substances" for
+    SET B 40.1.5; the chapter's title when the section's is "Introduction"; "" when there is none."""
+    for title in (p.heading[2:3] + p.heading[1:2])[:2]:
+        title = _HEADING_NUMBER.sub("", title).strip().rstrip(":").strip()
+        if title and title.lower() not in _GENERIC_TITLES:
+            return title
+    return ""
 
 
 def quotable(sentence: str) -> bool:
@@ -273,8 +289,11 @@ _LEXICAL = {
     "involve": "do not involve", "applies": "does not apply", "apply": "do not apply",
     "remains": "does not remain", "remain": "do not remain", "provides": "does not provide",
     "provide": "do not provide", "enables": "does not enable", "allows": "does not allow",
-    "means": "does not mean", "protects": "does not protect",
+    "means": "does not mean", "protects": "does not protect", "places": "does not place",
+    "creates": "does not create", "imposes": "does not impose", "gives": "does not give",
 }  # fmt: skip
+_ARTICLES = frozenset({"a", "an"})
+_PRONOUN = re.compile(r"\b(?:they|he|she|we|you)\b", re.IGNORECASE)
 _FLIP_POSITIVE = re.compile(
     rf"\b(?P<verb>is|are|was|were|can|will|{'|'.join(_LEXICAL)})\b(?=\s+(?P<next>[\w’'-]+))", re.IGNORECASE
 )
@@ -359,7 +378,10 @@ def statement_flip(sentence: str) -> tuple[int, int, str] | None:
         return None
     if _unclear_subject(sentence[: m.start()]):
         return None
-    if m.group("next").lower() in _FLIP_NEXT or m.start() == 0:
+    # "places a duty" denies as "does not place a duty"; only "is a ..." may be one of several
+    if m.group("next").lower() in _FLIP_NEXT - (_ARTICLES if m.group("verb").lower() in _LEXICAL else set()):
+        return None
+    if m.start() == 0:
         return None
     verb = m.group("verb")
     if verb.lower() in _LEXICAL:
@@ -380,9 +402,37 @@ def statement_flip(sentence: str) -> tuple[int, int, str] | None:
     return (m.start(), m.end(), "cannot" if verb.lower() == "can" else f"{verb} not")
 
 
+# "Professionals should always take what the child tells them seriously" -> "... should never take ...":
+# "not" does not deny a duty stated with "always" ("should not always" may be true); "never" does.
+_ALWAYS = re.compile(
+    r"(?<!\bwhich\s)(?<!\bthat\s)(?<!\bwho\s)\b(?:must|should|will|shall|is|are)\s+(?P<always>always)\b",
+    re.IGNORECASE,
+)
+
+
+def always_flip(sentence: str) -> tuple[int, int, str] | None:
+    """Where a sentence's main clause says "must always", "is always" ..., and "never" to write there;
+    None when the sentence holds a negation ("do not always fit ..., and professionals should always")
+    or the "always" sits in an opening condition."""
+    if NEGATION.search(sentence):
+        return None
+    start = 0
+    if _SUBORDINATE.match(sentence):
+        if "," not in sentence:
+            return None
+        start = sentence.index(",")
+    m = _ALWAYS.search(sentence, start)
+    return None if m is None else (m.start("always"), m.end("always"), "never")
+
+
 def _unclear_subject(before: str) -> bool:
     """The words before the verb are no plain subject: "some ...", a clause, or "The discussion"."""
-    return bool(_QUANTIFIED.search(before) or _CLAUSE_BEFORE.search(before) or _BARE_SUBJECT.match(before))
+    return bool(
+        _QUANTIFIED.search(before)
+        or _CLAUSE_BEFORE.search(before)
+        or _BARE_SUBJECT.match(before)
+        or _PRONOUN.search(before)  # "Alongside police and local authority they have ...": who?
+    )
 
 
 def _early(sentence: str, at: int) -> bool:
@@ -434,7 +484,7 @@ def facts_of(p: Paragraph) -> list[Fact]:
             found.append(
                 Fact("duty", p, s, m.group("modal"), m.group("modal"), m.start("modal"), m.end("modal"))
             )
-        elif (flip := statement_flip(s)) is not None:
+        elif (flip := always_flip(s) or statement_flip(s)) is not None:
             start, end, false = flip
             polarity = "negative" if NEGATION.search(s) else "positive"
             found.append(Fact("statement", p, s, s[start:end], polarity, start, end, prompt=false))
