@@ -17,6 +17,7 @@ from procqa.quiz.facts import (
     expansion_norm,
     facts_of,
     list_facts,
+    list_item,
     quotable,
     section_title,
     statement_flip,
@@ -148,6 +149,7 @@ def test_section_title_says_what_the_section_is_about():
     assert title(part, "17. Domestic abuse", "17.1 Introduction") == "Domestic abuse"
     assert title(part, "28. Gangs and Youth Violence", "Introduction") == "Gangs and Youth Violence"
     assert title() == ""
+    assert title(part, "33. Firesetting", "33.1") == "Firesetting"  # a section heading without a title
 
 
 def test_a_stem_naming_its_section_is_checked_like_the_plain_one():
@@ -325,4 +327,30 @@ def test_seed_2037_review_rules_such_a_and_bare_comparisons():
     assert not quotable("If abuse is suspected enough to use such a technique, the police must be involved.")
     assert (
         statement_flip("Grooming of children online can be a faster process and totally anonymous.") is None
+    )
+
+
+def test_review_rules_for_seeds_2039_and_2040():
+    """Reading lists by their items' years, list items leaning on the one before, "paragraph (a) above"."""
+    reading = _p(
+        "The procedures take account of the following:\n- Children First, Welsh Assembly Government, 1999;\n"
+        "- Inspection of Child Protection Services, Welsh Assembly Government, 2004;\n"
+        "- Safeguarding Children in Education, Welsh Assembly Government 2008."
+    )
+    assert list_facts(reading) == []
+    acts = _p(
+        "The key legislation relevant to information sharing includes:\n- The Data Protection Act 2018\n"
+        "- The Human Rights Act 1998\n- The common law duty of confidence."
+    )
+    assert [f.value for f in list_facts(acts)][:2] == [
+        "The Data Protection Act 2018",
+        "The Human Rights Act 1998",
+    ]
+    assert list_item("- If that threshold is not yet met, then use the local early help process.") == ""
+    assert (
+        list_item("- In the case of the first two options, the child may or may not be a child in need.")
+        == ""
+    )
+    assert not quotable(
+        "For a child falling within paragraph (a) (iii) above, the enquiries shall be commenced soon."
     )

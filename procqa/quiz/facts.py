@@ -35,7 +35,10 @@ LEANING_CLAUSE = re.compile(
 )
 # "When the process carried out at section 4.10.6 is followed", "in line with Part A, chapter 4": the
 # sentence points at another part of the document for what it means.
-POINTS_ELSEWHERE = re.compile(r"\bat section \d|\bin line with Part [A-Z]\b", re.IGNORECASE)
+# "... falling within paragraph (a) (iii) above" likewise.
+POINTS_ELSEWHERE = re.compile(
+    r"\bat section \d|\bin line with Part [A-Z]\b|\bparagraph\s+\(|\)\s+(?:above|below)\b", re.IGNORECASE
+)
 # "Reports The LSCB should ensure ...": a one-word heading the source ran into its first sentence.
 # "THE ROLE OF EDUCATION Schools have ...": a heading in capitals likewise.
 FUSED_HEADING = re.compile(r"^[A-Z][a-z]+\s+(?:The|A|An|All|Each|Any)\s|^(?:[A-Z]{2,}\s+){2,}[A-Z][a-z]")
@@ -125,8 +128,8 @@ def section_title(p: Paragraph) -> str:
     """What the paragraph's section is about, as its heading says: "Parents who Misuse Substances" for
     SET B 40.1.5; the chapter's title when the section's is "Introduction"; "" when there is none."""
     for title in (p.heading[2:3] + p.heading[1:2])[:2]:
-        title = _HEADING_NUMBER.sub("", title).strip().rstrip(":").strip()
-        if title and title.lower() not in _GENERIC_TITLES:
+        title = _HEADING_NUMBER.sub("", title).strip().rstrip(":.").strip()
+        if re.search(r"[A-Za-z]", title) and title.lower() not in _GENERIC_TITLES:  # not "33.1" alone
             return title
     return ""
 
@@ -173,6 +176,21 @@ _PROSE = re.compile(
     r"\b(?:must|should|shall|will|needs?\s+to|(?:is|are)\s+required\s+to)\b|^[\w ]{1,20}:\s|^such\b",
     re.IGNORECASE,
 )
+_CITES_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _cites(item: str) -> bool:
+    """A publication's year ("..., Welsh Assembly Government 2006"), not an Act's ("Human Rights Act
+    1998": a list of the Acts that apply is procedure)."""
+    return bool(_CITES_YEAR.search(statutes.ACT.sub("", item)))
+
+
+# "If that threshold is not yet met, then ...": an item pointing back at the one before.
+_ITEM_LEANS = re.compile(
+    r"^(?:if|where|when|unless)\s+(?:that|this|these|those|such)\b|"
+    r"\bthe\s+(?:first|last|other)\s+(?:two|three|four|options?)\b",  # "In the case of the first two options"
+    re.IGNORECASE,
+)
 # Two bullets the source ran together: "... development; and The adequacy ...", "... 18 years Has died".
 _MERGED = re.compile(r";\s*(?:and|or)\s+[A-Z]|\s(?:Has|Have|Is|Are|Was|Were)\s")
 # A sub-bullet the PDF printed as "o" ("o Significant learning difficulties").
@@ -189,6 +207,8 @@ def list_item(unit: str) -> str:
     often after the list proper, and is not what the lead-in announces."""
     text = _GLYPH.sub("", unit.removeprefix("- ").strip())
     if len(re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)) > 1 or _PROSE.search(text) or ANAPHORA.match(text):
+        return ""
+    if _ITEM_LEANS.search(text) or LEANING_DETERMINER.search(text):
         return ""
     if _MERGED.search(text) or re.match(r"(?:and|or|but)\s", text, re.IGNORECASE):
         return ""  # "And other forms of slavery": the tail of the bullet before
@@ -225,8 +245,10 @@ def list_facts(p: Paragraph) -> list[Fact]:
         ):
             continue
         prompt = lead.rstrip(":").strip()
-        # A reading list ("The links relate to publications about ...:") holds titles, not procedure.
-        if _READING.search(prompt):
+        # A reading list ("The links relate to publications about ...:") holds titles, not procedure;
+        # so does a list most of whose items cite a year ("The procedures take account of the
+        # following: ... Safeguarding Children, Welsh Assembly Government 2006").
+        if _READING.search(prompt) or sum(_cites(u) for u in items) * 2 >= len(items):
             continue
         # A lead-in that only points ("The following should always be applied:") names no list.
         if len([w for w in _WORD.findall(prompt.lower()) if w not in _STOP and w not in _POINTING]) < 3:
