@@ -3,7 +3,8 @@ check rejected, and how much of the document the surviving items reach.
 
 The text checks run on every candidate. The retrieval check asks the engine once per item (once per pair
 for matching), so on a whole document it runs on a seeded random sample (REPORT_SAMPLE items); its
-rejection rate is reported as measured on that sample.
+rejection rate is reported as measured on that sample, counting an item that passes once its stem names
+its section (as a quiz offers it).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from procqa.engine import Engine
-from procqa.quiz.build import DocumentFacts, candidates, choose, retrieves_source, scope
+from procqa.quiz.build import DocumentFacts, candidates, checked, choose, scope, section_titles
 from procqa.quiz.facts import section_of
 from procqa.quiz.items import TYPES
 
@@ -118,9 +119,10 @@ def quiz_report(
     passed = Counter(item.kind for item, _ in found.items)
     chosen = random.Random(seed).sample(found.items, min(sample, len(found.items)))
     sampled, retrieved = Counter(), Counter()
+    titles = section_titles(engine, doc_id)
     for i, (item, _) in enumerate(chosen, 1):
         sampled[item.kind] += 1
-        retrieved[item.kind] += retrieves_source(engine, item)
+        retrieved[item.kind] += checked(engine, item, titles) is not None  # as a quiz would offer it
         progress(i, len(chosen))
     return QuizReport(
         doc_id,
