@@ -323,3 +323,15 @@ def test_an_ambiguous_stem_names_its_section_and_still_passes_every_check(engine
     for item in named:
         assert all(check(item) for check in checks.TEXT_CHECKS.values()), item
         assert retrieves_source(engine, item), item
+
+
+def test_the_escalation_stages_make_an_ordering_item_that_exports(engine, tmp_path):
+    """SET B 11 numbers the stages of resolving a professional disagreement: a matching quiz on it puts
+    them in order, every pair passes its checks, and every export carries it."""
+    quiz = build_quiz(engine, "set-2025", ["B 11"], n=1, types=("match",), seed=0)
+    (item,) = [i for i in quiz.items if i.fact == "sequence"]
+    assert [a for _, a in item.pairs] == ["Stage One", "Stage Two", "Stage Three", "Stage Four"]
+    assert [s.ref for s in item.sources] == ["B 11.2.1", "B 11.2.2", "B 11.2.3", "B 11.2.4"]
+    assert all(check(item) for check in checks.TEXT_CHECKS.values()) and retrieves_source(engine, item)
+    for fmt in FORMATS:
+        assert_roundtrip(quiz, fmt, tmp_path / f"b11{FORMATS[fmt]}")

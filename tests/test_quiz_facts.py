@@ -9,7 +9,15 @@ import pytest
 
 from procqa.facts.acronyms import defined, table_row
 from procqa.quiz import checks
-from procqa.quiz.compose import Pool, make_item, make_match, naming_section, statement
+from procqa.quiz.compose import (
+    Pool,
+    make_item,
+    make_match,
+    make_sequence,
+    naming_section,
+    sequence_groups,
+    statement,
+)
 from procqa.quiz.facts import (
     Fact,
     acronym_facts,
@@ -20,6 +28,7 @@ from procqa.quiz.facts import (
     list_item,
     quotable,
     section_title,
+    sequence_facts,
     statement_flip,
 )
 from procqa.records import DocumentInfo, Paragraph
@@ -354,3 +363,46 @@ def test_review_rules_for_seeds_2039_and_2040():
     assert not quotable(
         "For a child falling within paragraph (a) (iii) above, the enquiries shall be commenced soon."
     )
+
+
+def _stage_paragraphs(*texts: str) -> list[Paragraph]:
+    heading = ("Part B", "11. Resolving Professional Disagreements", "11.2 Process")
+    return [Paragraph("d", f"B 11.2.{i}", t, heading) for i, t in enumerate(texts, 1)]
+
+
+def test_numbered_stages_make_one_ordering_item():
+    paragraphs = _stage_paragraphs(
+        "Stage One: Direct Professional to Professional Discussion. Differences should be discussed.",
+        "Stage Two: First Line Manager to First Line Manager Discussion.\nIf stage one fails ...",
+        "Stage Three: Senior Manager to Senior Manager Discussion.\nIf concerns remain ...",
+    )
+    facts = sequence_facts(paragraphs)
+    assert [(f.value, f.norm, f.prompt) for f in facts] == [
+        ("Stage One", "1", "Direct Professional to Professional Discussion"),
+        ("Stage Two", "2", "First Line Manager to First Line Manager Discussion"),
+        ("Stage Three", "3", "Senior Manager to Senior Manager Discussion"),
+    ]
+    (group,) = sequence_groups(list(reversed(facts)))
+    item = make_sequence(group, DOC)
+    assert item.kind == "match" and item.fact == "sequence"
+    assert item.stem.startswith(
+        "Put these stages from “Resolving Professional Disagreements” (SET procedures)"
+    )
+    assert [a for _, a in item.pairs] == ["Stage One", "Stage Two", "Stage Three"]
+    assert all(check(item) for check in checks.TEXT_CHECKS.values()), item
+    # a list of levels in one paragraph is a series too
+    levels = _p("The levels are:\n- Level 1: ordinary agency management\n- Level 2: active multi-agency "
+                "management, and\n- Level 3: active enhanced multi-agency management.")  # fmt: skip
+    assert [f.prompt for f in sequence_facts([levels])][1] == "active multi-agency management"
+
+
+def test_no_series_from_two_stages_or_a_gap_in_the_numbers():
+    two = _stage_paragraphs(
+        "Stage One: Talk to the professional directly.", "Stage Two: Talk to both managers."
+    )
+    assert sequence_facts(two) == []
+    gap = _stage_paragraphs(
+        "Stage One: Talk to the professional directly.", "Stage Two: Talk to both line managers.",
+        "Stage Four: Refer the matter to the partnership board.",
+    )  # fmt: skip
+    assert sequence_facts(gap) == []

@@ -14,8 +14,17 @@ from dataclasses import dataclass, field, replace
 
 from procqa.engine import Engine
 from procqa.quiz import checks
-from procqa.quiz.compose import MAKES, Pool, make_item, make_match, match_groups, naming_section
-from procqa.quiz.facts import QUOTE_JOIN, Fact, facts_of, section_of, section_title
+from procqa.quiz.compose import (
+    MAKES,
+    Pool,
+    make_item,
+    make_match,
+    make_sequence,
+    match_groups,
+    naming_section,
+    sequence_groups,
+)
+from procqa.quiz.facts import QUOTE_JOIN, Fact, facts_of, section_of, section_title, sequence_facts
 from procqa.quiz.items import TYPES, Item, Quiz
 from procqa.records import Paragraph
 
@@ -93,7 +102,7 @@ class DocumentFacts:
     @classmethod
     def of(cls, engine: Engine, doc_id: str) -> DocumentFacts:
         paragraphs = engine.paragraphs(doc_id)
-        facts = [f for p in paragraphs for f in facts_of(p)]
+        facts = [f for p in paragraphs for f in facts_of(p)] + sequence_facts(paragraphs)
         return cls(facts, Pool.of(facts, paragraphs), checks.Ambiguity.of(facts, paragraphs))
 
 
@@ -124,6 +133,7 @@ def candidates(
                 made.append((item, (fact,)))
     if "match" in types:
         made += [(make_match(group, doc), tuple(group)) for group in match_groups(facts, rng)]
+        made += [(make_sequence(group, doc), tuple(group)) for group in sequence_groups(facts)]
     out = Candidates([])
     for item, from_facts in made:
         out.generated_by_type[item.kind] += 1

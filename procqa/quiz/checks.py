@@ -113,6 +113,8 @@ class Ambiguity:
                 continue
             if fact.fact == "statement" and not self._polarity_unique(fact):
                 return False
+            if fact.fact == "sequence":  # the series itself fixes each stage's place
+                continue
             context = fact.context
             for other in self.by_kind.get(fact.fact, ()):
                 if other.norm == fact.norm or other.sentence == fact.sentence or not context:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from procqa.facts.acronyms import initials_match
 from procqa.facts.roles import mentions
 from procqa.facts.timescales import find_timescales
-from procqa.quiz.facts import Fact, section_of, section_title
+from procqa.quiz.facts import HEADING_NUMBER, Fact, section_of, section_title
 from procqa.quiz.items import Item, Source
 from procqa.records import DocumentInfo, Paragraph
 
@@ -41,6 +41,8 @@ MAKES = {
     "acronym": ("mcq", "truefalse", "match"),
     # A sentence as printed, or with its main verb's polarity flipped: true or false only.
     "statement": ("truefalse",),
+    # Numbered stages: one matching item per series (make_sequence), never an item per stage.
+    "sequence": (),
 }
 # A distractor for a list item comes from a list about something else: lead-ins sharing this share of
 # their content words may list the same thing ("risk factors include" in two chapters).
@@ -404,6 +406,38 @@ def make_match(facts: Sequence[Fact], doc: DocumentInfo) -> Item:
         pairs=pairs,
         key="match:" + "|".join(sorted(f.key for f in facts)),
     )
+
+
+def make_sequence(stages: Sequence[Fact], doc: DocumentInfo) -> Item:
+    """ "Put these stages ... in order": each stage's description matched to its label ("Stage Two"), which
+    is its place in the series. A matching item, so that every platform imports it (GIFT has no ordering
+    question)."""
+    word = stages[0].value.split()[0].lower()
+    chapter = stages[0].paragraph.heading[1:2]
+    title = HEADING_NUMBER.sub("", chapter[0]).strip() if chapter else section_of(stages[0].paragraph)
+    # Each prompt names the series: "Multi-Agency Safeguarding Partnership/Board" alone is everywhere.
+    pairs = tuple((f"Which {word} of {title} is {_quoted(f.prompt)}?", _cap(f.value)) for f in stages)
+    return Item(
+        "match",
+        fact="sequence",
+        stem=f"Put these {word}s from {_quoted(title)} ({doc.label} procedures) in order: "
+        f"match each to its {word}.",
+        answer="",
+        options=(),
+        sources=tuple(source(f, doc) for f in stages),
+        section=section_of(stages[0].paragraph),
+        pairs=pairs,
+        key="match:" + "|".join(sorted(f.key for f in stages)),
+    )
+
+
+def sequence_groups(facts: Sequence[Fact]) -> list[list[Fact]]:
+    """Each numbered series of stages, in order (sequence_facts found only whole series)."""
+    by: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    for f in facts:
+        if f.fact == "sequence":
+            by[(section_of(f.paragraph), f.value.split()[0].lower())].append(f)
+    return [sorted(group, key=lambda f: int(f.norm)) for group in by.values()]
 
 
 def match_groups(facts: Sequence[Fact], rng: random.Random) -> list[list[Fact]]:

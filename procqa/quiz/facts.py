@@ -78,6 +78,7 @@ _STOP = frozenset({
 @dataclass(frozen=True)
 class Fact:
     fact: str  # timescale | age | role | definition | dont | duty | listed | law | acronym | statement
+    # | sequence
     paragraph: Paragraph
     sentence: str  # the unit as printed (the quote)
     value: str  # the answer as printed
@@ -120,7 +121,7 @@ def section_of(p: Paragraph) -> str:
 
 
 # A heading's own number ("40.1 ", "3.21 ", "Box 14: ") and the titles that say nothing of the topic.
-_HEADING_NUMBER = re.compile(r"^(?:Box \d+:\s*|\d+(?:\.\d+)*\.?\s+)")
+HEADING_NUMBER = re.compile(r"^(?:Box \d+:\s*|\d+(?:\.\d+)*\.?\s+)")
 _GENERIC_TITLES = frozenset({"introduction", "overview", "purpose", "background", "scope", "summary"})
 
 
@@ -128,7 +129,7 @@ def section_title(p: Paragraph) -> str:
     """What the paragraph's section is about, as its heading says: "Parents who Misuse Substances" for
     SET B 40.1.5; the chapter's title when the section's is "Introduction"; "" when there is none."""
     for title in (p.heading[2:3] + p.heading[1:2])[:2]:
-        title = _HEADING_NUMBER.sub("", title).strip().rstrip(":.").strip()
+        title = HEADING_NUMBER.sub("", title).strip().rstrip(":.").strip()
         if re.search(r"[A-Za-z]", title) and title.lower() not in _GENERIC_TITLES:  # not "33.1" alone
             return title
     return ""
@@ -470,6 +471,47 @@ def _main_duty(sentence: str) -> re.Match | None:
             return None
         start = sentence.index(",")
     return OBLIGATION.search(sentence, start)
+
+
+# Stages the procedures number ("Stage One: Direct Professional to Professional Discussion." heading each
+# paragraph of a section; "- Level 2: active multi-agency management" in a list): a trainer asks for
+# their order. The label as printed, its number, and what the stage is, up to its first full stop.
+_STAGE = re.compile(
+    r"^(?:- )?(?P<label>(?P<word>Stage|Step|Level|Phase)\s+(?P<n>[1-9]|one|two|three|four|five|six|seven|"
+    r"eight|nine))\s*:\s*(?P<what>[^.;]+)",
+    re.IGNORECASE,
+)
+_ORDINALS = {
+    w: i for i, w in enumerate(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"), 1)
+}
+SEQUENCE_MIN = 3  # two stages are a choice, not an order
+STAGE_WORDS = (2, 12)
+
+
+def sequence_facts(paragraphs: list[Paragraph]) -> list[Fact]:
+    """Every numbered series of stages (one, two, three ... with no gap) within one section, a fact per
+    stage: value the label ("Stage Two"), prompt what the stage is, norm its number."""
+    runs: dict[tuple[str, str], list[tuple[int, Fact]]] = {}
+    for p in paragraphs:
+        units = split_units(p.text)
+        # a stage heads its paragraph, or is an item of a list
+        for unit in units if any(u.startswith("- ") for u in units) else units[:1]:
+            if (m := _STAGE.match(unit)) is None:
+                continue
+            n = m.group("n").lower()
+            number = int(n) if n.isdigit() else _ORDINALS[n]
+            what = _ITEM_TAIL.sub("", m.group("what")).strip()
+            if not STAGE_WORDS[0] <= len(what.split()) <= STAGE_WORDS[1]:
+                continue
+            quote = unit.removeprefix("- ")
+            fact = Fact("sequence", p, quote, m.group("label"), str(number), prompt=what)
+            runs.setdefault((section_of(p), m.group("word").lower()), []).append((number, fact))
+    found: list[Fact] = []
+    for run in runs.values():
+        numbers = [n for n, _ in run]
+        if len(run) >= SEQUENCE_MIN and numbers == list(range(1, len(run) + 1)):
+            found += [f for _, f in run]
+    return found
 
 
 # "If stage one fails to resolve the issue then each professional should ...": words no role's name holds.

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 # Question types a trainer can ask for (the names `--types` takes).
 TYPES = ("mcq", "truefalse", "gap", "match")
 # What an item tests: the kind of fact its answer is.
-FACTS = ("timescale", "role", "definition", "age", "dont", "duty", "listed", "law", "acronym", "statement")
+FACTS = (
+    "timescale", "role", "definition", "age", "dont", "duty", "listed", "law", "acronym", "statement",
+    "sequence",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
