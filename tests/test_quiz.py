@@ -160,6 +160,7 @@ def test_a_stem_too_short_to_be_a_question_is_not_well_formed(quizzes):
     assert checks.well_formed(item)
     assert not checks.well_formed(replace(item, stem="Who ?"))
     assert not checks.well_formed(replace(item, stem=item.stem + " The following:"))
+    assert not checks.well_formed(replace(item, stem=item.stem.replace(" ", " • ", 1)))  # a bullet run in
 
 
 def test_list_items_are_facts_under_a_lead_in_that_names_the_list():

@@ -19,7 +19,6 @@ from procqa.quiz.compose import (
     Pool,
     make_item,
     make_match,
-    make_sequence,
     match_groups,
     naming_section,
     sequence_groups,
@@ -133,7 +132,7 @@ def candidates(
                 made.append((item, (fact,)))
     if "match" in types:
         made += [(make_match(group, doc), tuple(group)) for group in match_groups(facts, rng)]
-        made += [(make_sequence(group, doc), tuple(group)) for group in sequence_groups(facts)]
+        made += [(make_match(group, doc), tuple(group)) for group in sequence_groups(facts)]
     out = Candidates([])
     for item, from_facts in made:
         out.generated_by_type[item.kind] += 1

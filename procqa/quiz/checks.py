@@ -165,8 +165,8 @@ def well_formed(item: Item) -> bool:
     for stem in stems:
         if not MIN_STEM_WORDS <= len(stem.split()) <= MAX_STEM_WORDS or fragment.search(stem):
             return False
-        if stem.count("(") != stem.count(")") or stem.count("“") != stem.count("”"):
-            return False
+        if stem.count("(") != stem.count(")") or stem.count("“") != stem.count("”") or "•" in stem:
+            return False  # (a bullet glyph: a list the source ran into a definition)
     if item.kind == "gap" and item.stem.count(GAP) != 1:
         return False
     if item.kind == "mcq" and len(set(o.lower() for o in item.options)) != len(item.options):

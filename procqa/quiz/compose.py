@@ -386,8 +386,11 @@ def naming_section(item: Item, title: str, label: str) -> Item | None:
 
 
 def make_match(facts: Sequence[Fact], doc: DocumentInfo) -> Item:
-    """A matching item: gapped sentences (or definitions) to their timescales, roles or terms."""
+    """A matching item: gapped sentences (or definitions) to their timescales, roles or terms; acronyms to
+    their expansions; or numbered stages to their labels (make_sequence)."""
     kind = facts[0].fact
+    if kind == "sequence":
+        return make_sequence(facts, doc)
     if kind == "acronym":  # a prompt a reader (and the retrieval check) can ask on its own
         pairs = tuple((f"What does {f.prompt} stand for?", f.value) for f in facts)
         stem = f"Match each acronym used in the {doc.label} procedures to what it stands for."
@@ -395,17 +398,7 @@ def make_match(facts: Sequence[Fact], doc: DocumentInfo) -> Item:
         pairs = tuple((f.prompt if kind == "definition" else f.gapped, f.value) for f in facts)
         what = {"timescale": "timescale", "role": "role", "definition": "term"}[kind]
         stem = f"Match each statement from the {doc.label} procedures to its {what}."
-    return Item(
-        "match",
-        fact=kind,
-        stem=stem,
-        answer="",
-        options=(),
-        sources=tuple(source(f, doc) for f in facts),
-        section=section_of(facts[0].paragraph),
-        pairs=pairs,
-        key="match:" + "|".join(sorted(f.key for f in facts)),
-    )
+    return _matching(kind, stem, pairs, facts, doc)
 
 
 def make_sequence(stages: Sequence[Fact], doc: DocumentInfo) -> Item:
@@ -417,17 +410,24 @@ def make_sequence(stages: Sequence[Fact], doc: DocumentInfo) -> Item:
     title = HEADING_NUMBER.sub("", chapter[0]).strip() if chapter else section_of(stages[0].paragraph)
     # Each prompt names the series: "Multi-Agency Safeguarding Partnership/Board" alone is everywhere.
     pairs = tuple((f"Which {word} of {title} is {_quoted(f.prompt)}?", _cap(f.value)) for f in stages)
+    where = f"{_quoted(title)} ({doc.label} procedures)"
+    stem = f"Put these {word}s from {where} in order: match each to its {word}."
+    return _matching("sequence", stem, pairs, stages, doc)
+
+
+def _matching(
+    kind: str, stem: str, pairs: tuple[tuple[str, str], ...], facts: Sequence[Fact], doc: DocumentInfo
+) -> Item:
     return Item(
         "match",
-        fact="sequence",
-        stem=f"Put these {word}s from {_quoted(title)} ({doc.label} procedures) in order: "
-        f"match each to its {word}.",
+        fact=kind,
+        stem=stem,
         answer="",
         options=(),
-        sources=tuple(source(f, doc) for f in stages),
-        section=section_of(stages[0].paragraph),
+        sources=tuple(source(f, doc) for f in facts),
+        section=section_of(facts[0].paragraph),
         pairs=pairs,
-        key="match:" + "|".join(sorted(f.key for f in stages)),
+        key="match:" + "|".join(sorted(f.key for f in facts)),
     )
 
 

@@ -445,7 +445,9 @@ def always_flip(sentence: str) -> tuple[int, int, str] | None:
             return None
         start = sentence.index(",")
     m = _ALWAYS.search(sentence, start)
-    return None if m is None else (m.start("always"), m.end("always"), "never")
+    if m is None or _unclear_subject(sentence[start : m.start()]):  # "The test is always ...": which test?
+        return None
+    return m.start("always"), m.end("always"), "never"
 
 
 def _unclear_subject(before: str) -> bool:
@@ -515,7 +517,8 @@ def sequence_facts(paragraphs: list[Paragraph]) -> list[Fact]:
 
 
 # "If stage one fails to resolve the issue then each professional should ...": words no role's name holds.
-_NOT_A_NAME = re.compile(r"\b(?:then|each|every|all|any|other|issue|matter)\b", re.IGNORECASE)
+# "The responsible police service": "responsible" says which one, it is no part of a name.
+_NOT_A_NAME = re.compile(r"\b(?:then|each|every|all|any|other|issue|matter|responsible)\b", re.IGNORECASE)
 _RUNS_ON = re.compile(rf"\s+(?:{roles.HEADS})\b", re.IGNORECASE)
 
 
