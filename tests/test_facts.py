@@ -114,3 +114,15 @@ def test_statute_sections_name_their_act(sentence, expected):
     found = find_statutes(sentence)
     assert [(s.text, s.act) for s in found] == expected
     assert all(sentence[s.start : s.end] == s.text for s in found)
+
+
+def test_a_section_takes_its_act_from_the_heading_when_the_sentence_names_none():
+    sentence = "Section 10 requires each local authority to make arrangements to promote co-operation."
+    assert find_statutes(sentence) == []
+    (found,) = find_statutes(sentence, "Children Act 2004")
+    assert (found.text, found.number, found.act) == ("Section 10", "10", "children act 2004")
+    # the sentence's own Act wins over the heading's
+    (own,) = find_statutes(
+        "Under section 47 of the Children Act 1989 enquiries are made.", "Children Act 2004"
+    )
+    assert own.act == "children act 1989"

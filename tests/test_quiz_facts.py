@@ -24,6 +24,7 @@ from procqa.quiz.facts import (
     always_flip,
     expansion_norm,
     facts_of,
+    heading_act,
     list_facts,
     list_item,
     quotable,
@@ -407,3 +408,16 @@ def test_no_series_from_two_stages_or_a_gap_in_the_numbers():
         "Stage Four: Refer the matter to the partnership board.",
     )  # fmt: skip
     assert sequence_facts(gap) == []
+
+
+def test_a_section_named_only_by_its_heading_is_asked_naming_the_act():
+    heading = ("Part B4", "42. Appendix 1: Links to relevant legislation", "42.5 Children Act 1989 s27")
+    p = Paragraph("d", "B 42.5.1", "Section 27 places a specific duty on other services to co-operate in "
+                  "the interests of children in need.", heading)  # fmt: skip
+    assert heading_act(p) == "Children Act 1989"  # not "s27": the heading would give the answer away
+    (law,) = [f for f in facts_of(p) if f.fact == "law"]
+    assert (law.value, law.norm, law.prompt) == ("Section 27", "27 children act 1989", "Children Act 1989")
+    gap = make_item("gap", law, Pool.of([law]), DOC, random.Random(0))
+    assert gap.stem.startswith("Fill the gap in this sentence from “Children Act 1989”: “_____ places")
+    assert all(check(gap) for check in checks.TEXT_CHECKS.values()), gap
+    assert heading_act(Paragraph("d", "B 1.1", "x", ("Children Act 1989 and Children Act 2004",))) == ""

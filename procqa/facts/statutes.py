@@ -36,10 +36,11 @@ def act_key(title: str) -> str:
     return re.sub(r"[’']s\b", "", title.lower()).removeprefix("the ").strip()
 
 
-def find_statutes(sentence: str) -> list[Statute]:
+def find_statutes(sentence: str, heading_act: str = "") -> list[Statute]:
     """Every section reference in the sentence whose Act the sentence names (after the section, or
-    elsewhere in the sentence when it names only one Act)."""
-    acts = {act_key(m.group(0)) for m in ACT.finditer(sentence)}
+    elsewhere in the sentence when it names only one Act), or, when the sentence names none, the Act its
+    heading names ("42.2 Children Act 2004" over "Section 10 requires each local authority ...")."""
+    acts = {act_key(m.group(0)) for m in ACT.finditer(sentence)} or ({act_key(heading_act)} - {""})
     found = []
     for m in _SECTION.finditer(sentence):
         act = act_key(m.group("act")) if m.group("act") else (next(iter(acts)) if len(acts) == 1 else "")

@@ -221,7 +221,15 @@ def _cap(text: str) -> str:
 
 
 def make_item(kind: str, fact: Fact, pool: Pool, doc: DocumentInfo, rng: random.Random) -> Item | None:
-    """One item of type `kind` from one fact; None when the fact cannot make it (too few distractors)."""
+    """One item of type `kind` from one fact; None when the fact cannot make it (too few distractors). A
+    section of an Act only the heading names is asked naming the Act ("In “Children Act 2004”, ...")."""
+    item = _make_item(kind, fact, pool, doc, rng)
+    if item is not None and fact.fact == "law" and fact.prompt:
+        return naming_section(item, fact.prompt, doc.label)
+    return item
+
+
+def _make_item(kind: str, fact: Fact, pool: Pool, doc: DocumentInfo, rng: random.Random) -> Item | None:
     src = (source(fact, doc),)
     common = {"fact": fact.fact, "sources": src, "section": section_of(fact.paragraph), "key": fact.key}
     if kind == "gap" and fact.start >= 0:
@@ -360,6 +368,9 @@ def _choice_item(
 SAYS = re.compile(r"^True or false: (?:in “[^”]+”, the \w[\w-]* procedures say )?“(?P<said>.+)”$")
 
 
+_NAMED = re.compile(r"^(?:In “|True or false: in “|Fill the gap in this sentence from “)")  # named already
+
+
 def statement(item: Item) -> str:
     """What a true/false stem quoting a sentence claims the procedures print."""
     m = SAYS.match(item.stem)
@@ -371,7 +382,7 @@ def naming_section(item: Item, title: str, label: str) -> Item | None:
     ...?"), or None when the stem has no place for it. For a stem the retrieval check found ambiguous:
     a sentence true of one section ("A thorough assessment is required ...") can be said of many, and
     a trainer would name the section rather than drop the question."""
-    if not title or item.fact in ("listed", "acronym") or item.kind == "match":
+    if not title or item.fact in ("listed", "acronym") or item.kind == "match" or _NAMED.match(item.stem):
         return None
     where, stem = _quoted(title), item.stem
     if statement(item):

@@ -522,9 +522,20 @@ _NOT_A_NAME = re.compile(r"\b(?:then|each|every|all|any|other|issue|matter|respo
 _RUNS_ON = re.compile(rf"\s+(?:{roles.HEADS})\b", re.IGNORECASE)
 
 
+def heading_act(p: Paragraph) -> str:
+    """The Act the paragraph's nearest heading names, if it names exactly one ("Children Act 2004" from
+    "42.2 Children Act 2004", not from "42.5 Children Act 1989 s27 and Children Act 2004 s11")."""
+    for title in reversed(p.heading):
+        acts = [m.group(0) for m in statutes.ACT.finditer(title)]
+        if acts:
+            return acts[0] if len(acts) == 1 else ""
+    return ""
+
+
 def facts_of(p: Paragraph) -> list[Fact]:
     """Every testable fact a paragraph states."""
     found: list[Fact] = list_facts(p) + acronym_facts(p)
+    act = heading_act(p)
     if (d := definitions.glossary_definition(p)) is not None:
         found.append(Fact("definition", p, d.quote, d.term, d.term.lower(), prompt=d.definition))
     for s in split_units(p.text):
@@ -537,8 +548,12 @@ def facts_of(p: Paragraph) -> list[Fact]:
         for a in ages.find_ages(s):
             if not RANGE_END.match(s[a.end :]):  # "aged 16 to 74 years": one end of a range
                 found.append(Fact("age", p, s, a.text, str(a.years), a.start, a.end))
-        for law in statutes.find_statutes(s):
-            found.append(Fact("law", p, s, law.text, f"{law.number} {law.act}", law.start, law.end))
+        for law in statutes.find_statutes(s, act):
+            # prompt: the heading's Act, for the stem to name, when the sentence does not
+            named = act if act and not statutes.ACT.search(s) else ""
+            found.append(
+                Fact("law", p, s, law.text, f"{law.number} {law.act}", law.start, law.end, prompt=named)
+            )
         if (duty := roles.duty(s)) is not None:
             end = duty.start + len(duty.role)
             found.append(Fact("role", p, s, duty.role, duty.role.lower(), duty.start, end, prompt=duty.rest))
