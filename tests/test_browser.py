@@ -306,6 +306,47 @@ def test_urgent_help_comes_first_the_record_saves_and_start_again_clears(server,
 
 
 @pytest.mark.browser
+def test_a_trainer_builds_a_chapter_quiz_and_downloads_it_as_gift(server, browser, engine, tmp_path):
+    """On the quiz page: choose a chapter from the contents, build, and download the GIFT file; it parses
+    back to the quiz `procqa quiz --section "A 4" -n 20 --seed 0` builds, item for item."""
+    from quiz_formats import read_back
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from procqa.quiz.build import build_quiz
+
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    browser.get(server.url.rstrip("/") + "/quiz")
+    _wait_for_page(browser)
+    pick = "[data-testid='stMultiSelect'] input"
+    chapters = WebDriverWait(browser, 180).until(lambda d: d.find_elements(By.CSS_SELECTOR, pick))[0]
+    _click(browser, chapters)
+    chapters.send_keys("A 4 · 4.")
+    label = "A 4 · 4. Child Protection Conferences"
+    option = WebDriverWait(browser, 30).until(
+        lambda d: [o for o in d.find_elements(By.CSS_SELECTOR, "[role='option']") if o.text.strip() == label]
+    )[0]
+    _click(browser, option)
+    chapters.send_keys(Keys.ESCAPE)  # the list stays open for more choices, over the build button
+    WebDriverWait(browser, 30).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[role='option']"))
+    assert label in browser.find_element(By.TAG_NAME, "body").text  # chosen, shown as a tag
+    _click(browser, browser.find_element(By.XPATH, "//button[.//p[normalize-space()='Build the quiz']]"))
+    gift = "//button[.//p[normalize-space()='GIFT (Moodle)']]"
+    WebDriverWait(browser, 300).until(lambda d: d.find_elements(By.XPATH, gift))
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "20 questions from" in body and "SET A 4." in body  # each item cites its paragraph
+    _click(browser, browser.find_element(By.XPATH, gift))
+    saved = WebDriverWait(browser, 60).until(lambda d: list(tmp_path.glob("quiz-set-2025.txt")))
+    _, got = read_back("gift", saved[0])
+    want = build_quiz(engine, "set-2025", ["A 4"], n=20, seed=0)
+    assert [g["stem"] for g in got] == [i.stem for i in want.items]
+    assert [g["feedback"] for g in got] == [i.feedback for i in want.items]
+
+
+@pytest.mark.browser
 def test_no_serious_or_critical_accessibility_violations_on_any_page(server, browser):
     pages = {
         "chat start": "",
