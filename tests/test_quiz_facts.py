@@ -29,7 +29,6 @@ from procqa.quiz.facts import (
     list_item,
     quotable,
     section_title,
-    sequence_facts,
     statement_flip,
 )
 from procqa.records import DocumentInfo, Paragraph
@@ -367,18 +366,19 @@ def test_review_rules_for_seeds_2039_and_2040():
     )
 
 
-def _stage_paragraphs(*texts: str) -> list[Paragraph]:
+def _stages(*texts: str) -> list[Fact]:
+    """The stage facts of one paragraph per text, numbered B 11.2.1 ... under one heading."""
     heading = ("Part B", "11. Resolving Professional Disagreements", "11.2 Process")
-    return [Paragraph("d", f"B 11.2.{i}", t, heading) for i, t in enumerate(texts, 1)]
+    paragraphs = [Paragraph("d", f"B 11.2.{i}", t, heading) for i, t in enumerate(texts, 1)]
+    return [f for p in paragraphs for f in facts_of(p) if f.fact == "sequence"]
 
 
 def test_numbered_stages_make_one_ordering_item():
-    paragraphs = _stage_paragraphs(
+    facts = _stages(
         "Stage One: Direct Professional to Professional Discussion. Differences should be discussed.",
         "Stage Two: First Line Manager to First Line Manager Discussion.\nIf stage one fails ...",
         "Stage Three: Senior Manager to Senior Manager Discussion.\nIf concerns remain ...",
     )
-    facts = sequence_facts(paragraphs)
     assert [(f.value, f.norm, f.prompt) for f in facts] == [
         ("Stage One", "1", "Direct Professional to Professional Discussion"),
         ("Stage Two", "2", "First Line Manager to First Line Manager Discussion"),
@@ -395,19 +395,24 @@ def test_numbered_stages_make_one_ordering_item():
     # a list of levels in one paragraph is a series too
     levels = _p("The levels are:\n- Level 1: ordinary agency management\n- Level 2: active multi-agency "
                 "management, and\n- Level 3: active enhanced multi-agency management.")  # fmt: skip
-    assert [f.prompt for f in sequence_facts([levels])][1] == "active multi-agency management"
+    (series,) = sequence_groups([f for f in facts_of(levels) if f.fact == "sequence"])
+    assert [f.prompt for f in series][1] == "active multi-agency management"
 
 
-def test_no_series_from_two_stages_or_a_gap_in_the_numbers():
-    two = _stage_paragraphs(
-        "Stage One: Talk to the professional directly.", "Stage Two: Talk to both managers."
-    )
-    assert sequence_facts(two) == []
-    gap = _stage_paragraphs(
+def test_no_series_from_two_stages_a_gap_in_the_numbers_or_part_of_a_series():
+    two = _stages("Stage One: Talk to the professional directly.", "Stage Two: Talk to both managers.")
+    assert len(two) == 2 and sequence_groups(two) == []
+    gap = _stages(
         "Stage One: Talk to the professional directly.", "Stage Two: Talk to both line managers.",
         "Stage Four: Refer the matter to the partnership board.",
     )  # fmt: skip
-    assert sequence_facts(gap) == []
+    assert sequence_groups(gap) == []
+    whole = _stages(
+        "Stage One: Talk to the professional directly.", "Stage Two: Talk to both line managers.",
+        "Stage Three: Talk to both senior managers.", "Stage Four: Refer the matter to the board.",
+    )  # fmt: skip
+    assert [len(g) for g in sequence_groups(whole)] == [4]
+    assert sequence_groups(whole[1:]) == []  # a scope holding stages two to four: no series to order
 
 
 def test_a_section_named_only_by_its_heading_is_asked_naming_the_act():

@@ -23,7 +23,7 @@ from procqa.quiz.compose import (
     naming_section,
     sequence_groups,
 )
-from procqa.quiz.facts import QUOTE_JOIN, Fact, facts_of, section_of, section_title, sequence_facts
+from procqa.quiz.facts import QUOTE_JOIN, Fact, facts_of, section_of, section_title
 from procqa.quiz.items import TYPES, Item, Quiz
 from procqa.records import Paragraph
 
@@ -101,7 +101,7 @@ class DocumentFacts:
     @classmethod
     def of(cls, engine: Engine, doc_id: str) -> DocumentFacts:
         paragraphs = engine.paragraphs(doc_id)
-        facts = [f for p in paragraphs for f in facts_of(p)] + sequence_facts(paragraphs)
+        facts = [f for p in paragraphs for f in facts_of(p)]
         return cls(facts, Pool.of(facts, paragraphs), checks.Ambiguity.of(facts, paragraphs))
 
 
@@ -257,8 +257,8 @@ def _offer(
     engine: Engine, found: Candidates, item: Item, taken: Taken, chosen: list[Item], titles: dict[str, str]
 ) -> bool:
     """Take the item (naming its section where that is what it takes) when it passes retrieval."""
-    offered = checked(engine, item, titles)
-    if offered is None or not taken.admits(offered, LIST_MOST):
+    offered = checked(engine, item, titles)  # naming the section changes the stem only: still admitted
+    if offered is None:
         found.rejected["retrieves_source"] += 1
         return False
     taken.add(offered)
@@ -346,7 +346,7 @@ def replace_item(engine: Engine, quiz: Quiz, index: int, attempt: int = 1) -> Qu
     pool.sort(key=lambda i: (i.section != old.section, i.kind != old.kind))
     titles = section_titles(engine, quiz.doc_id)
     for item in pool:
-        if (offered := checked(engine, item, titles)) is not None and taken.admits(offered):
+        if (offered := checked(engine, item, titles)) is not None:
             return replace(quiz, items=quiz.items[:index] + (offered,) + quiz.items[index + 1 :])
     raise QuizError("no other checked item is left in these sections")
 

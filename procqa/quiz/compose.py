@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from procqa.facts.acronyms import initials_match
 from procqa.facts.roles import mentions
 from procqa.facts.timescales import find_timescales
-from procqa.quiz.facts import HEADING_NUMBER, Fact, section_of, section_title
+from procqa.quiz.facts import HEADING_NUMBER, SEQUENCE_MIN, Fact, section_of, section_title
 from procqa.quiz.items import Item, Source
 from procqa.records import DocumentInfo, Paragraph
 
@@ -365,10 +365,9 @@ def _choice_item(
     return None
 
 
+# A true/false stem quoting a sentence, plain or naming its section; and a stem that names it already.
 SAYS = re.compile(r"^True or false: (?:in “[^”]+”, the \w[\w-]* procedures say )?“(?P<said>.+)”$")
-
-
-_NAMED = re.compile(r"^(?:In “|True or false: in “|Fill the gap in this sentence from “)")  # named already
+_NAMED = re.compile(r"^(?:In “|True or false: in “|Fill the gap in this sentence from “)")
 
 
 def statement(item: Item) -> str:
@@ -443,12 +442,16 @@ def _matching(
 
 
 def sequence_groups(facts: Sequence[Fact]) -> list[list[Fact]]:
-    """Each numbered series of stages, in order (sequence_facts found only whole series)."""
+    """Each whole numbered series of stages among the facts, in order: one, two, three ... with no gap
+    and at least SEQUENCE_MIN stages (a scope holding stages two to four alone has no series)."""
     by: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     for f in facts:
         if f.fact == "sequence":
             by[(section_of(f.paragraph), f.value.split()[0].lower())].append(f)
-    return [sorted(group, key=lambda f: int(f.norm)) for group in by.values()]
+    groups = [sorted(group, key=lambda f: int(f.norm)) for group in by.values()]
+    return [
+        g for g in groups if len(g) >= SEQUENCE_MIN and [int(f.norm) for f in g] == list(range(1, len(g) + 1))
+    ]
 
 
 def match_groups(facts: Sequence[Fact], rng: random.Random) -> list[list[Fact]]:

@@ -490,29 +490,23 @@ SEQUENCE_MIN = 3  # two stages are a choice, not an order
 STAGE_WORDS = (2, 12)
 
 
-def sequence_facts(paragraphs: list[Paragraph]) -> list[Fact]:
-    """Every numbered series of stages (one, two, three ... with no gap) within one section, a fact per
-    stage: value the label ("Stage Two"), prompt what the stage is, norm its number."""
-    runs: dict[tuple[str, str], list[tuple[int, Fact]]] = {}
-    for p in paragraphs:
-        units = split_units(p.text)
-        # a stage heads its paragraph, or is an item of a list
-        for unit in units if any(u.startswith("- ") for u in units) else units[:1]:
-            if (m := _STAGE.match(unit)) is None:
-                continue
-            n = m.group("n").lower()
-            number = int(n) if n.isdigit() else _ORDINALS[n]
-            what = _ITEM_TAIL.sub("", m.group("what")).strip()
-            if not STAGE_WORDS[0] <= len(what.split()) <= STAGE_WORDS[1]:
-                continue
-            quote = unit.removeprefix("- ")
-            fact = Fact("sequence", p, quote, m.group("label"), str(number), prompt=what)
-            runs.setdefault((section_of(p), m.group("word").lower()), []).append((number, fact))
+def stage_facts(p: Paragraph) -> list[Fact]:
+    """The numbered stages a paragraph prints, a fact per stage: value the label ("Stage Two"), prompt
+    what the stage is, norm its number. A stage heads its paragraph, or is an item of a list. Which of
+    them make a whole series (one, two, three ... with no gap) is for compose.sequence_groups to say,
+    over the stages a quiz's scope holds."""
+    units = split_units(p.text)
     found: list[Fact] = []
-    for run in runs.values():
-        numbers = [n for n, _ in run]
-        if len(run) >= SEQUENCE_MIN and numbers == list(range(1, len(run) + 1)):
-            found += [f for _, f in run]
+    for unit in units if any(u.startswith("- ") for u in units) else units[:1]:
+        if (m := _STAGE.match(unit)) is None:
+            continue
+        n = m.group("n").lower()
+        what = _ITEM_TAIL.sub("", m.group("what")).strip()
+        if STAGE_WORDS[0] <= len(what.split()) <= STAGE_WORDS[1]:
+            number = int(n) if n.isdigit() else _ORDINALS[n]
+            found.append(
+                Fact("sequence", p, unit.removeprefix("- "), m.group("label"), str(number), prompt=what)
+            )
     return found
 
 
@@ -534,7 +528,7 @@ def heading_act(p: Paragraph) -> str:
 
 def facts_of(p: Paragraph) -> list[Fact]:
     """Every testable fact a paragraph states."""
-    found: list[Fact] = list_facts(p) + acronym_facts(p)
+    found: list[Fact] = list_facts(p) + acronym_facts(p) + stage_facts(p)
     act = heading_act(p)
     if (d := definitions.glossary_definition(p)) is not None:
         found.append(Fact("definition", p, d.quote, d.term, d.term.lower(), prompt=d.definition))
