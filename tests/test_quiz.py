@@ -273,7 +273,8 @@ def test_a_one_paragraph_acronym_guide_gives_a_20_item_quiz(engine, tmp_path):
 
 def test_statement_items_quote_the_document_or_deny_it(engine):
     """A descriptive chapter's true/false statements: a true one is a sentence of its paragraph, a
-    false one is that sentence with "not" added or dropped, and it is printed nowhere in the document."""
+    false one is that sentence with its verb denied ("are" -> "are not", "need to" -> "do not need to")
+    or its "not" dropped, and it is printed nowhere in the document."""
     quiz = build_quiz(engine, "set-2025", ["B 28", "B 29"], n=20, seed=5)
     statements = [i for i in quiz.items if i.fact == "statement"]
     assert statements
@@ -284,7 +285,7 @@ def test_statement_items_quote_the_document_or_deny_it(engine):
             assert said == item.source.quote and said in item.source.text
         else:
             words, quoted = said.split(), item.source.quote.split()
-            assert abs(len(words) - len(quoted)) <= 1 and said.lower() not in everything
+            assert abs(len(words) - len(quoted)) <= 2 and said.lower() not in everything
 
 
 def _per_list(quiz) -> Counter:

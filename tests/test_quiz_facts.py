@@ -11,6 +11,7 @@ from procqa.facts.acronyms import defined, table_row
 from procqa.quiz import checks
 from procqa.quiz.compose import (
     Pool,
+    list_shape,
     make_item,
     make_match,
     make_sequence,
@@ -99,6 +100,12 @@ def test_acronym_facts_from_a_table_and_a_sentence():
          "All staff providing healthcare services do not have a duty to protect children."),
         ("The Children Act 2004 places a wider duty on the police to safeguard children.",
          "The Children Act 2004 does not place a wider duty on the police to safeguard children."),
+        ("In local authorities, Directors of Children's Services are responsible for alerting partners.",
+         "In local authorities, Directors of Children's Services are not responsible for alerting partners."),
+        ("All agencies need to ensure that they are able to communicate fully with parents.",
+         "All agencies do not need to ensure that they are able to communicate fully with parents."),
+        ("Effective safeguarding supervision needs to be regular and provide continuity for staff.",
+         "Effective safeguarding supervision does not need to be regular and provide continuity for staff."),
         ("Professionals should always take what the child tells them seriously.",
          "Professionals should never take what the child tells them seriously."),
         ("The welfare of the child is always the paramount consideration in these procedures.",
@@ -133,6 +140,10 @@ def test_a_statement_flips_its_main_verb(sentence, false):
         "A conference is needed, which should always be held where the criteria have been met in full.",
         "Where the police should always be told, the social worker records the decision on the file.",
         "The test is always whether contact is in the child's best interest on the day.",  # which test?
+        # "need" before anything but "to" is a noun; a hedged or negated opening clause is no plain case
+        "Children in need are entitled to services from the local authority in their area.",
+        "The need to act is clear to every professional working with the family.",
+        "Where no plan is agreed, the chair is responsible for the decision on the next step.",
     ],
 )
 def test_no_flip_where_the_denial_might_be_true_or_garbled(sentence):
@@ -426,3 +437,57 @@ def test_a_section_named_only_by_its_heading_is_asked_naming_the_act():
     assert gap.stem.startswith("Fill the gap in this sentence from “Children Act 1989”: “_____ places")
     assert all(check(gap) for check in checks.TEXT_CHECKS.values()), gap
     assert heading_act(Paragraph("d", "B 1.1", "x", ("Children Act 1989 and Children Act 2004",))) == ""
+
+
+def test_definitions_described_involving_and_processes():
+    """ "X can be described as ...", "X involves ...", "X is a generic term encompassing ...", "X is the
+    process by which ...": the term and its defining words; a condition is no term."""
+    from procqa.facts.definitions import sentence_definition
+
+    assert (
+        sentence_definition(
+            "Self-harm can be described as a wide range of behaviours that someone does to themselves."
+        ).term
+        == "Self-harm"
+    )
+    found = sentence_definition(
+        "Sexual abuse involves forcing or enticing a child to take part in sexual activities."
+    )
+    assert (found.term, found.definition) == (
+        "Sexual abuse",
+        "forcing or enticing a child to take part in sexual activities.",
+    )
+    assert (
+        sentence_definition(
+            "Child abuse and neglect is a generic term encompassing all maltreatment of children."
+        ).definition
+        == "all maltreatment of children."
+    )
+    assert sentence_definition(
+        "Assessment is the process by which information is collected, collated and analysed."
+    ).definition.startswith("the process by which")
+    assert (
+        sentence_definition(
+            "If the care plan involves remaining in the family of origin, the conference decides."
+        )
+        is None
+    )
+
+
+def test_lists_announcing_verb_phrases_with_to_and_by():
+    """A lead-in ending "are to:" or "achieved by:" announces its items; "approach to:" is half a phrase,
+    and a lead-in leaning on what came before ("facilitate this by:") says not what the list is."""
+    tasks = _p(
+        "The tasks of the initial conference are to:\n- Bring together and analyse the information\n"
+        "- Consider the evidence presented\n- Decide whether the child is likely to suffer harm"
+    )
+    facts = list_facts(tasks)
+    assert [f.value for f in facts][:1] == ["Bring together and analyse the information"]
+    assert list_shape(facts[0]).startswith("verb")
+    by = _p(
+        "Immediate protection may be achieved by:\n- A parent taking action to remove an alleged abuser\n"
+        "- Removing the child with parental agreement\n- Obtaining an emergency protection order"
+    )
+    assert [list_shape(f) for f in list_facts(by)] == ["noun:upper", "gerund:upper", "gerund:upper"]
+    for lead in ("A co-ordinated approach to:", "The social worker must facilitate this by:"):
+        assert not list_facts(_p(f"{lead}\n- Assessment of need\n- Planning the work\n- Review of plans"))

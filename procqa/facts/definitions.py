@@ -9,7 +9,11 @@ from procqa.records import Paragraph
 
 MEANS = re.compile(
     r"^(?:The\s+term\s+)?[‘'\"“]?(?P<term>[A-Z][\w’'()/-]*(?:\s+[\w’'()/-]+){0,5}?)[’'\"”]?\s+"
-    r"(?:means|is defined as|refers to|is the term used)\s+(?P<definition>.{20,})$"
+    r"(?:means|is defined as|refers to|is the term used|involves|"
+    r"can be (?:broadly )?(?:described|defined) as|"
+    # "Child abuse and neglect is a generic term encompassing ...", "Assessment is the process by which ..."
+    r"is an? (?:generic |broad |umbrella )?term (?:for|encompassing|used to describe)|"
+    r"is(?=\s+the\s+process\s+(?:by|during|through)\s+which))\s+(?P<definition>.{20,})$"
 )
 
 

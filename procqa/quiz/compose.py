@@ -130,10 +130,19 @@ _VERB_LEAD = frozenset({"should", "must", "will", "shall", "may", "can", "to", "
 
 
 def list_shape(fact: Fact) -> str:
-    """How a list item reads, so a distractor reads the same: "question", "verb" (after "should:") or
-    "noun"; and whether it starts with a capital."""
+    """How a list item reads, so a distractor reads the same: "question", "verb" (after "should:" or
+    "are to:"), "gerund" ("Providing alternative accommodation", after "by:" or among nouns) or "noun";
+    and whether it starts with a capital."""
     last = fact.prompt.split()[-1].lower() if fact.prompt else ""
-    shape = "question" if fact.value.endswith("?") else "verb" if last in _VERB_LEAD else "noun"
+    first = fact.value.split()[0].lower() if fact.value else ""
+    shape = (
+        "question" if fact.value.endswith("?")
+        else "verb" if last in _VERB_LEAD
+        else "gerund" if first.endswith("ing") and len(first) > 5
+        else "noun"
+    )  # fmt: skip
+    if shape == "verb" and first.endswith("s") and not first.endswith("ss"):
+        shape = "verb-s"  # "Ensures the child's welfare ..." (after "who:") beside "Devise ... plans"
     return f"{shape}:{'upper' if fact.value[:1].isupper() else 'lower'}"
 
 

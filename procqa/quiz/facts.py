@@ -167,8 +167,14 @@ LEAD_WORDS = (4, 40)
 _ITEM_TAIL = re.compile(r"(?:[;,.]|\s+(?:and|or))+\s*$", re.IGNORECASE)
 # A lead-in that is half a clause ("If the referring staff member:", "... are presented and:") cannot
 # be quoted as the list's subject; "If a professional is concerned ..., the professional should:" can.
+# A lead-in ending "to:" or "by:" announces verb phrases ("The tasks for all conferences are to:",
+# "Immediate protection may be achieved by:"); one whose "to" takes a noun ("a co-ordinated approach
+# to:", "restricting access to:") is half a phrase.
 _DANGLING = re.compile(
-    r"^(?:if|unless|where|when)\b[^,]*:$|\b(?:and|or|but|the|a|an|of|to|by|with)\s*:$", re.IGNORECASE
+    r"^(?:if|unless|where|when)\b[^,]*:$|\b(?:and|or|but|the|a|an|of|with)\s*:$|"
+    r"\b(?:approach|respond|relate|relating|access|risks?|consideration|attention|as|according|due|"
+    r"regard|respect|addition|limited|contribution|up|e\.g\.|i\.e\.)\s+(?:to|by)\s*:$",
+    re.IGNORECASE,
 )
 _POINTING = frozenset({"following", "include", "includes", "including", "below", "these", "are"})
 _READING = re.compile(r"\b(?:links?|publications?|websites?|further reading|resources)\b", re.IGNORECASE)
@@ -240,6 +246,9 @@ def list_facts(p: Paragraph) -> list[Fact]:
             or not LEAD_WORDS[0] <= words <= LEAD_WORDS[1]
             or not lead[0].isupper()
             or ANAPHORA.match(lead)
+            or LEANING_CLAUSE.match(lead)  # "Where this occurs, ... should explain these concerns ...:"
+            or LEANING_DETERMINER.search(lead)  # "The social worker must facilitate this by:"
+            or POINTS_ELSEWHERE.search(lead)  # "... in line with Part B, chapter 3, ..., to:"
             or FIRST_PERSON.search(lead)
             or _DANGLING.search(lead)
             or RUN_TOGETHER.search(lead)
@@ -314,11 +323,15 @@ _LEXICAL = {
     "provide": "do not provide", "enables": "does not enable", "allows": "does not allow",
     "means": "does not mean", "protects": "does not protect", "places": "does not place",
     "creates": "does not create", "imposes": "does not impose", "gives": "does not give",
+    "needs": "does not need", "need": "do not need",  # only before "to": "All agencies need to ensure"
 }  # fmt: skip
+_NEED = frozenset({"need", "needs"})
 _ARTICLES = frozenset({"a", "an"})
 _PRONOUN = re.compile(r"\b(?:they|he|she|we|you)\b", re.IGNORECASE)
 _FLIP_POSITIVE = re.compile(
-    rf"\b(?P<verb>is|are|was|were|can|will|{'|'.join(_LEXICAL)})\b(?=\s+(?P<next>[\w’'-]+))", re.IGNORECASE
+    rf"\b(?P<verb>is|are|was|were|can|will|needs?(?=\s+to\b)|{'|'.join(_LEXICAL.keys() - _NEED)})\b"
+    r"(?=\s+(?P<next>[\w’'-]+))",
+    re.IGNORECASE,
 )
 _PARTICIPLES = frozenset({"been", "shown", "taken", "given", "seen", "done", "known", "become", "begun"})
 # "The chair has the final say", "Cafcass Officers have different roles": an object, so "does not have".
@@ -376,12 +389,27 @@ NEGATION = re.compile(r"\b(?:not|no|never|cannot|nor|neither|none|nothing)\b|n�
 
 def statement_flip(sentence: str) -> tuple[int, int, str] | None:
     """Where to flip a sentence's main verb and what to write there, or None when the sentence is no
-    plain statement (a condition, a hedge, "some ...", a pointer, a second negation)."""
-    if (
-        _SUBORDINATE.match(sentence)
-        or "," in " ".join(sentence.split()[:STATEMENT_VERB_WORDS])
-        or len(sentence.split()) > STATEMENT_WORDS
-    ):
+    plain statement (a condition, a hedge, "some ...", a pointer, a second negation).
+
+    After an opening clause ("In local authorities, Directors of Children's Services are responsible
+    for ...") the main clause is flipped and the opening kept: denying what holds in that case is as
+    false as denying a plain statement."""
+    if len(sentence.split()) > STATEMENT_WORDS:
+        return None
+    if _SUBORDINATE.match(sentence):
+        comma = sentence.find(",")
+        opening, main = sentence[:comma], sentence[comma + 1 :]
+        if comma < 0 or _TANGLED.search(opening) or NEGATION.search(opening):
+            return None
+        offset = comma + 1 + len(main) - len(main.lstrip())
+        flip = _plain_flip(main.lstrip())
+        return (flip[0] + offset, flip[1] + offset, flip[2]) if flip else None
+    return _plain_flip(sentence)
+
+
+def _plain_flip(sentence: str) -> tuple[int, int, str] | None:
+    """statement_flip of a sentence (or main clause) that opens with its subject."""
+    if _SUBORDINATE.match(sentence) or "," in " ".join(sentence.split()[:STATEMENT_VERB_WORDS]):
         return None
     if (m := _FLIP_NEGATIVE.search(sentence)) is not None:
         rest = sentence[: m.start()] + sentence[m.end() :]
@@ -412,9 +440,12 @@ def statement_flip(sentence: str) -> tuple[int, int, str] | None:
         last, after = (previous[-1].lower() if previous else ""), m.group("next").lower()
         # "the needs", "the child's needs", "still remains", "also have": a noun, or an adverb the
         # denial would change ("also do not have")
-        if len(previous) < 2 or last in _NOT_SUBJECT_END or last.endswith(("'s", "’s", "ly")):
+        # (a one-word subject is a plural noun before "need to": "Professionals need to ...")
+        if len(previous) < (1 if verb.lower() in _NEED else 2):
             return None
-        if after == "to" or last in _FLIP_NEXT or verb[0].isupper():
+        if last in _NOT_SUBJECT_END or last.endswith(("'s", "’s", "ly")):
+            return None
+        if (after == "to") != (verb.lower() in _NEED) or last in _FLIP_NEXT or verb[0].isupper():
             return None
         if verb.lower() in ("has", "have"):
             if after in _PARTICIPLES or after.endswith("ed"):
