@@ -104,6 +104,10 @@ def test_acronym_facts_from_a_table_and_a_sentence():
          "In local authorities, Directors of Children's Services are not responsible for alerting partners."),
         ("All agencies need to ensure that they are able to communicate fully with parents.",
          "All agencies do not need to ensure that they are able to communicate fully with parents."),
+        ("The local Board will appoint one or more suitable individuals to lead the review.",
+         "The local Board will not appoint one or more suitable individuals to lead the review."),
+        ("The local Board will comply with the Data Protection Act 2018 and rules such as court orders.",
+         "The local Board will not comply with the Data Protection Act 2018 and rules such as court orders."),
         ("Effective safeguarding supervision needs to be regular and provide continuity for staff.",
          "Effective safeguarding supervision does not need to be regular and provide continuity for staff."),
         ("Professionals should always take what the child tells them seriously.",
@@ -144,6 +148,7 @@ def test_a_statement_flips_its_main_verb(sentence, false):
         "Children in need are entitled to services from the local authority in their area.",
         "The need to act is clear to every professional working with the family.",
         "Where no plan is agreed, the chair is responsible for the decision on the next step.",
+        "In some cases, specialist assessments can be obtained through independent consultants.",
     ],
 )
 def test_no_flip_where_the_denial_might_be_true_or_garbled(sentence):
@@ -491,3 +496,19 @@ def test_lists_announcing_verb_phrases_with_to_and_by():
     assert [list_shape(f) for f in list_facts(by)] == ["noun:upper", "gerund:upper", "gerund:upper"]
     for lead in ("A co-ordinated approach to:", "The social worker must facilitate this by:"):
         assert not list_facts(_p(f"{lead}\n- Assessment of need\n- Planning the work\n- Review of plans"))
+
+
+def test_a_short_lead_in_names_its_list_with_its_section_and_labels_are_no_options():
+    """Two content words say what a list is when the stem names its section too; a lead-in leaning on a
+    pronoun does not; a bullet's "(ii)" label is dropped and a contents list of headings is no list."""
+    items = (
+        "\n- Discussed at allocation meetings\n- Reported to the child protection manager\n- Reviewed weekly"
+    )
+    heading = ("Part B", "10. Quality Assurance", "10.3 Unallocated Child Protection Cases")
+    assert len(list_facts(Paragraph("d", "B 10.3.3", "Unallocated cases must be:" + items, heading))) == 3
+    assert not list_facts(Paragraph("d", "B 10.3.3", "Unallocated cases must be:" + items))
+    assert not list_facts(Paragraph("d", "B 2.13.20", "Their main roles are ones:" + items, heading))
+    assert list_item("- (ii) Training of persons who work with children") == (
+        "Training of persons who work with children"
+    )
+    assert list_item("- 4.3.1 Allegations of child abuse by staff in residential homes") == ""

@@ -176,7 +176,13 @@ _DANGLING = re.compile(
     r"regard|respect|addition|limited|contribution|up|e\.g\.|i\.e\.)\s+(?:to|by)\s*:$",
     re.IGNORECASE,
 )
-_POINTING = frozenset({"following", "include", "includes", "including", "below", "these", "are"})
+_POINTING = frozenset({
+    "following", "include", "includes", "including", "below", "these", "are", "always", "applied",
+    "example", "examples",
+})  # fmt: skip
+# Content words a lead-in needs to say what its list is: two where the stem names the list's section too
+# ("In “Unallocated Child Protection Cases”, ... under “Unallocated cases must be”"), else three.
+LEAD_CONTENT = 3
 _READING = re.compile(r"\b(?:links?|publications?|websites?|further reading|resources)\b", re.IGNORECASE)
 _POINTER = re.compile(r"^(?:see|refer to|for more)\b|\bappendix\b|https?:|www\.|@|:$", re.IGNORECASE)
 _PROSE = re.compile(
@@ -200,8 +206,11 @@ _ITEM_LEANS = re.compile(
 )
 # Two bullets the source ran together: "... development; and The adequacy ...", "... 18 years Has died".
 _MERGED = re.compile(r";\s*(?:and|or)\s+[A-Z]|\s(?:Has|Have|Is|Are|Was|Were)\s")
-# A sub-bullet the PDF printed as "o" ("o Significant learning difficulties").
-_GLYPH = re.compile(r"^o\s+(?=[A-Z])")
+# A sub-bullet the PDF printed as "o" ("o Significant learning difficulties"), or a bullet's own label
+# ("(ii) Training of persons ..."): an option carrying its label gives the list's order away.
+_GLYPH = re.compile(r"^(?:o|\((?:[ivx]+|[a-h])\))\s+(?=[A-Z])")
+# "4.3.1 Allegations of child abuse by staff in residential homes": a contents list of headings.
+_HEADING_ITEM = re.compile(r"^\d+(?:\.\d+)+\s")
 
 
 def list_item(unit: str) -> str:
@@ -215,7 +224,7 @@ def list_item(unit: str) -> str:
     text = _GLYPH.sub("", unit.removeprefix("- ").strip())
     if len(re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)) > 1 or _PROSE.search(text) or ANAPHORA.match(text):
         return ""
-    if _ITEM_LEANS.search(text) or LEANING_DETERMINER.search(text):
+    if _ITEM_LEANS.search(text) or LEANING_DETERMINER.search(text) or _HEADING_ITEM.match(text):
         return ""
     if _MERGED.search(text) or re.match(r"(?:and|or|but)\s", text, re.IGNORECASE):
         return ""  # "And other forms of slavery": the tail of the bullet before
@@ -248,6 +257,7 @@ def list_facts(p: Paragraph) -> list[Fact]:
             or ANAPHORA.match(lead)
             or LEANING_CLAUSE.match(lead)  # "Where this occurs, ... should explain these concerns ...:"
             or LEANING_DETERMINER.search(lead)  # "The social worker must facilitate this by:"
+            or LEANING_PRONOUN.search(lead)  # "Their main roles are:", "The details they must register:"
             or POINTS_ELSEWHERE.search(lead)  # "... in line with Part B, chapter 3, ..., to:"
             or FIRST_PERSON.search(lead)
             or _DANGLING.search(lead)
@@ -261,7 +271,8 @@ def list_facts(p: Paragraph) -> list[Fact]:
         if _READING.search(prompt) or sum(_cites(u) for u in items) * 2 >= len(items):
             continue
         # A lead-in that only points ("The following should always be applied:") names no list.
-        if len([w for w in _WORD.findall(prompt.lower()) if w not in _STOP and w not in _POINTING]) < 3:
+        content = [w for w in _WORD.findall(prompt.lower()) if w not in _STOP and w not in _POINTING]
+        if len(content) < LEAD_CONTENT - bool(section_title(p)):
             continue
         for unit in items:
             if value := list_item(unit):
@@ -370,9 +381,11 @@ _QUANTIFIED = re.compile(
 _TANGLED = re.compile(
     r"\b(?:no|never|nor|neither|nothing|none|unless|without|whether|not|may|might|could|would|see|"
     r"chapter|section|part|above|below|following|e\.g|i\.e|usually|sometimes|occasionally|perhaps|"
-    r"possibly|typically|mostly|frequently|only|here|www|https?|this|these|those|such|former|latter|same|"
+    # ("such as court orders" gives examples; "such cases" points back; "one or more" compares nothing)
+    r"possibly|typically|mostly|frequently|only|here|www|https?|this|these|those|such(?!\s+as\b)|former|"
+    r"latter|same|(?<!\bone or )more|"
     # a comparison with nothing to compare ("Grooming online can be a faster process")
-    r"faster|slower|easier|harder|better|worse|greater|higher|lower|more|less)\b|"
+    r"faster|slower|easier|harder|better|worse|greater|higher|lower|less)\b|"
     r"[;:?]",
     re.IGNORECASE,
 )
@@ -399,7 +412,8 @@ def statement_flip(sentence: str) -> tuple[int, int, str] | None:
     if _SUBORDINATE.match(sentence):
         comma = sentence.find(",")
         opening, main = sentence[:comma], sentence[comma + 1 :]
-        if comma < 0 or _TANGLED.search(opening) or NEGATION.search(opening):
+        # "In some cases, X can ...": denied, it may hold in other cases
+        if comma < 0 or _TANGLED.search(opening) or NEGATION.search(opening) or _QUANTIFIED.search(opening):
             return None
         offset = comma + 1 + len(main) - len(main.lstrip())
         flip = _plain_flip(main.lstrip())
