@@ -108,6 +108,14 @@ def test_acronym_facts_from_a_table_and_a_sentence():
          "The local Board will not appoint one or more suitable individuals to lead the review."),
         ("The local Board will comply with the Data Protection Act 2018 and rules such as court orders.",
          "The local Board will not comply with the Data Protection Act 2018 and rules such as court orders."),
+        ("A s47 enquiry may run concurrently with police investigations into an allegation.",
+         "A s47 enquiry cannot run concurrently with police investigations into an allegation."),
+        ("Both the panel and the complainant may call witnesses at the hearing of the complaint.",
+         "Both the panel and the complainant cannot call witnesses at the hearing of the complaint."),
+        ("Physical abuse may involve hitting, shaking, throwing, poisoning, burning or scalding.",
+         "Physical abuse cannot involve hitting, shaking, throwing, poisoning, burning or scalding."),
+        ("The reasons for withholding information from the family needs to be clear and recorded.",
+         "The reasons for withholding information from the family does not need to be clear and recorded."),
         ("Effective safeguarding supervision needs to be regular and provide continuity for staff.",
          "Effective safeguarding supervision does not need to be regular and provide continuity for staff."),
         ("Professionals should always take what the child tells them seriously.",
@@ -149,6 +157,14 @@ def test_a_statement_flips_its_main_verb(sentence, false):
         "The need to act is clear to every professional working with the family.",
         "Where no plan is agreed, the chair is responsible for the decision on the next step.",
         "In some cases, specialist assessments can be obtained through independent consultants.",
+        # the opening clause goes on past its first comma; "thus" leans on what came before
+        "Where issues have medical implications, or an examination has taken place, a doctor is included.",
+        "The parent is thus using the child to fulfil their own needs and disregarding the effects.",
+        "Professionals, in the view of the panel, are responsible for recording the decision in full.",
+        # "cannot need to", "may or may not": a "may" whose denial garbles or says nothing
+        "Many children and young people may need a supportive response to explore their feelings.",
+        "The perpetrator of abuse may or may not be known to the child or to the family.",
+        "Social workers might be asked to attend the meeting at short notice by the chair.",
     ],
 )
 def test_no_flip_where_the_denial_might_be_true_or_garbled(sentence):
@@ -512,3 +528,20 @@ def test_a_short_lead_in_names_its_list_with_its_section_and_labels_are_no_optio
         "Training of persons who work with children"
     )
     assert list_item("- 4.3.1 Allegations of child abuse by staff in residential homes") == ""
+
+
+def test_a_sentence_opening_with_but_leans_on_the_one_before():
+    assert not quotable("But all investigations will require thorough planning and inter-agency working.")
+
+
+def test_a_two_word_lead_in_names_whose_duty_its_list_is():
+    """ "Professionals should not:" or "Do not:" under a titled section is a list (the stem names the
+    section); untitled it says too little; a preposition ("For other children:") or an "As above" item
+    is no list."""
+    items = "\n- Take the occurrence of an incident personally\n- Get angry themselves\n- Panic or rush"
+    heading = ("Part B", "6. Working with unco-operative families", "6.7 Keeping professionals safe")
+    assert len(list_facts(Paragraph("d", "B 6.7.6", "Professionals should not:" + items, heading))) == 3
+    assert len(list_facts(Paragraph("d", "B 34.5.4", "Do not:" + items, heading))) == 3
+    assert not list_facts(Paragraph("d", "B 6.7.6", "Professionals should not:" + items))
+    assert not list_facts(Paragraph("d", "A 6", "For other children:" + items, heading))
+    assert list_item("- As above, and") == ""

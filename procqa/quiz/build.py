@@ -35,6 +35,7 @@ TOPIC_DEPTH = 10  # ...from where its best paragraphs are
 # from a list before it gives up: lists are what its indicators and risk factors are printed as.
 PER_LIST = 2
 LIST_MOST = 4
+DISTRACTOR_DRAWS = 3  # draws of distractors for one item before its fact gives no item of that type
 
 
 class QuizError(ValueError):
@@ -124,11 +125,15 @@ def candidates(
     made: list[tuple[Item, tuple[Fact, ...]]] = []
     for fact in facts:
         for kind in types:
-            if (
-                kind != "match"
-                and kind in MAKES[fact.fact]
-                and (item := make_item(kind, fact, pool, doc, rng))
-            ):
+            if kind == "match" or kind not in MAKES[fact.fact]:
+                continue
+            # A distractor the paragraph states after all (in other words than the pool compared) is
+            # drawn again rather than losing the fact: "never right for that stem" is about the option.
+            for _ in range(DISTRACTOR_DRAWS):
+                item = make_item(kind, fact, pool, doc, rng)
+                if item is None or checks.distractors_absent(item):
+                    break
+            if item is not None:
                 made.append((item, (fact,)))
     if "match" in types:
         made += [(make_match(group, doc), tuple(group)) for group in match_groups(facts, rng)]

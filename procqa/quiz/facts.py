@@ -30,7 +30,7 @@ LEANING_CLAUSE = re.compile(
     r"^(?:where|when|if|as|because|although|while|unless)\s+(?:this|these|that|those|they|it|such)\b|"
     # "Alternatively, a strategy discussion should be convened ...": instead of what the one before says
     r"^(?:alternatively|instead|similarly|likewise|furthermore|moreover|again|conversely|nevertheless|"
-    r"nonetheless|thus|hence)\b",
+    r"nonetheless|thus|hence|but)\b",
     re.IGNORECASE,
 )
 # "When the process carried out at section 4.10.6 is followed", "in line with Part A, chapter 4": the
@@ -162,7 +162,7 @@ def quotable(sentence: str) -> bool:
 QUOTE_JOIN = " … "  # a list item's quote: its lead-in … the item
 LIST_MIN_ITEMS = 3  # two bullets are a sentence broken in two, not a list a trainer can quiz
 LIST_ITEM_WORDS = (2, 20)  # an option a learner reads at a glance; longer items are paragraphs
-LEAD_WORDS = (4, 40)
+LEAD_WORDS = (2, 40)
 # Connectives a list item ends with or a pointer it holds ("See Part A ..."): not a statement of its own.
 _ITEM_TAIL = re.compile(r"(?:[;,.]|\s+(?:and|or))+\s*$", re.IGNORECASE)
 # A lead-in that is half a clause ("If the referring staff member:", "... are presented and:") cannot
@@ -180,11 +180,19 @@ _POINTING = frozenset({
     "following", "include", "includes", "including", "below", "these", "are", "always", "applied",
     "example", "examples",
 })  # fmt: skip
-# Content words a lead-in needs to say what its list is: two where the stem names the list's section too
-# ("In “Unallocated Child Protection Cases”, ... under “Unallocated cases must be”"), else three.
+# Content words a lead-in needs to say what its list is: three; two where the stem names the list's
+# section too ("In “Unallocated Child Protection Cases”, ... under “Unallocated cases must be”"); one in a
+# lead-in of SHORT_LEAD words or fewer, which names whose duty the list is ("In “Keeping professionals
+# safe”, ... under “Professionals should not”", "Managers should:", "Do not:").
 LEAD_CONTENT = 3
+SHORT_LEAD = 3
+_PREPOSITION = re.compile(
+    r"^(?:for|in|on|with|at|by|from|to|under|after|before)\b", re.IGNORECASE
+)  # "For other children:"
 _READING = re.compile(r"\b(?:links?|publications?|websites?|further reading|resources)\b", re.IGNORECASE)
-_POINTER = re.compile(r"^(?:see|refer to|for more)\b|\bappendix\b|https?:|www\.|@|:$", re.IGNORECASE)
+_POINTER = re.compile(
+    r"^(?:see|refer to|for more|as (?:above|below))\b|\bappendix\b|https?:|www\.|@|:$", re.IGNORECASE
+)
 _PROSE = re.compile(
     r"\b(?:must|should|shall|will|needs?\s+to|(?:is|are)\s+required\s+to)\b|^[\w ]{1,20}:\s|^such\b",
     re.IGNORECASE,
@@ -272,7 +280,8 @@ def list_facts(p: Paragraph) -> list[Fact]:
             continue
         # A lead-in that only points ("The following should always be applied:") names no list.
         content = [w for w in _WORD.findall(prompt.lower()) if w not in _STOP and w not in _POINTING]
-        if len(content) < LEAD_CONTENT - bool(section_title(p)):
+        needed = LEAD_CONTENT if not section_title(p) else 1 if words <= SHORT_LEAD else LEAD_CONTENT - 1
+        if len(content) < needed or (words <= SHORT_LEAD and _PREPOSITION.match(prompt)):
             continue
         for unit in items:
             if value := list_item(unit):
@@ -340,10 +349,15 @@ _NEED = frozenset({"need", "needs"})
 _ARTICLES = frozenset({"a", "an"})
 _PRONOUN = re.compile(r"\b(?:they|he|she|we|you)\b", re.IGNORECASE)
 _FLIP_POSITIVE = re.compile(
-    rf"\b(?P<verb>is|are|was|were|can|will|needs?(?=\s+to\b)|{'|'.join(_LEXICAL.keys() - _NEED)})\b"
+    rf"\b(?P<verb>is|are|was|were|can|may|will|needs?(?=\s+to\b)|{'|'.join(_LEXICAL.keys() - _NEED)})\b"
     r"(?=\s+(?P<next>[\w’'-]+))",
     re.IGNORECASE,
 )
+# After "may", verbs whose "cannot" garbles the sentence ("cannot need to", "cannot wish to").
+_MAY_NEXT = frozenset({
+    "need", "wish", "want", "feel", "seem", "appear", "well", "even", "therefore", "require", "prefer",
+    "find", "think", "believe", "or",
+})  # fmt: skip
 _PARTICIPLES = frozenset({"been", "shown", "taken", "given", "seen", "done", "known", "become", "begun"})
 # "The chair has the final say", "Cafcass Officers have different roles": an object, so "does not have".
 _HAVE_OBJECTS = frozenset({
@@ -379,11 +393,11 @@ _QUANTIFIED = re.compile(
 )
 # Words that make a sentence's polarity hard to read, or a pointer to elsewhere in the document.
 _TANGLED = re.compile(
-    r"\b(?:no|never|nor|neither|nothing|none|unless|without|whether|not|may|might|could|would|see|"
+    r"\b(?:no|never|nor|neither|nothing|none|unless|without|whether|not|might|could|would|see|"
     r"chapter|section|part|above|below|following|e\.g|i\.e|usually|sometimes|occasionally|perhaps|"
     # ("such as court orders" gives examples; "such cases" points back; "one or more" compares nothing)
     r"possibly|typically|mostly|frequently|only|here|www|https?|this|these|those|such(?!\s+as\b)|former|"
-    r"latter|same|(?<!\bone or )more|"
+    r"latter|same|(?<!\bone or )more|thus|therefore|"
     # a comparison with nothing to compare ("Grooming online can be a faster process")
     r"faster|slower|easier|harder|better|worse|greater|higher|lower|less)\b|"
     r"[;:?]",
@@ -415,20 +429,34 @@ def statement_flip(sentence: str) -> tuple[int, int, str] | None:
         # "In some cases, X can ...": denied, it may hold in other cases
         if comma < 0 or _TANGLED.search(opening) or NEGATION.search(opening) or _QUANTIFIED.search(opening):
             return None
+        # "Where X, or a paediatric examination has taken place, ...": the opening clause goes on
+        if _CONTINUES.match(main):
+            return None
         offset = comma + 1 + len(main) - len(main.lstrip())
         flip = _plain_flip(main.lstrip())
         return (flip[0] + offset, flip[1] + offset, flip[2]) if flip else None
     return _plain_flip(sentence)
 
 
+_CONTINUES = re.compile(
+    r"\s*(?:and|or|but|nor|which|who|whom|whose|that|where|when|if|as|because|for example|e\.g)\b",
+    re.IGNORECASE,
+)
+
+
+_ASIDE = re.compile(r",\s*(?:which|who|whose|whom)\b", re.IGNORECASE)
+
+
 def _plain_flip(sentence: str) -> tuple[int, int, str] | None:
-    """statement_flip of a sentence (or main clause) that opens with its subject."""
-    if _SUBORDINATE.match(sentence) or "," in " ".join(sentence.split()[:STATEMENT_VERB_WORDS]):
+    """statement_flip of a sentence (or main clause) that opens with its subject. A comma before the
+    verb may close an aside the denial reaches into; after it ("may involve hitting, shaking, ...")
+    it lists what the verb governs."""
+    if _SUBORDINATE.match(sentence):
         return None
     if (m := _FLIP_NEGATIVE.search(sentence)) is not None:
         rest = sentence[: m.start()] + sentence[m.end() :]
         before = sentence[: m.start()]
-        if _TANGLED.search(rest) or _unclear_subject(before):
+        if _TANGLED.search(rest) or _unclear_subject(before) or "," in before or _ASIDE.search(rest):
             return None
         nxt = sentence[m.end() :].split()[:1]
         # "are not evidence of X but possible indicators": without the "not" the "but" garbles it
@@ -439,7 +467,9 @@ def _plain_flip(sentence: str) -> tuple[int, int, str] | None:
     if _TANGLED.search(sentence) or NEGATION.search(sentence):
         return None
     m = _FLIP_POSITIVE.search(sentence)
-    if m is None or not _early(sentence, m.start()):
+    if m is None or not _early(sentence, m.start()) or "," in sentence[: m.start()]:
+        return None
+    if _ASIDE.search(sentence):  # "A conference is needed, which should ...": the aside leans on the verb
         return None
     if _unclear_subject(sentence[: m.start()]):
         return None
@@ -457,7 +487,7 @@ def _plain_flip(sentence: str) -> tuple[int, int, str] | None:
         # (a one-word subject is a plural noun before "need to": "Professionals need to ...")
         if len(previous) < (1 if verb.lower() in _NEED else 2):
             return None
-        if last in _NOT_SUBJECT_END or last.endswith(("'s", "’s", "ly")):
+        if last in _NOT_SUBJECT_END or last.endswith(("'s", "’s")) or _adverb(last):
             return None
         if (after == "to") != (verb.lower() in _NEED) or last in _FLIP_NEXT or verb[0].isupper():
             return None
@@ -467,7 +497,10 @@ def _plain_flip(sentence: str) -> tuple[int, int, str] | None:
             if after not in _HAVE_OBJECTS:  # "has made changes": an irregular participle, or unsure
                 return None
         return (m.start(), m.end(), _LEXICAL[verb.lower()])
-    return (m.start(), m.end(), "cannot" if verb.lower() == "can" else f"{verb} not")
+    if verb.lower() == "may" and m.group("next").lower() in _MAY_NEXT:
+        return None
+    # "Physical abuse may take many forms" -> "cannot take": what may happen denied is what cannot
+    return (m.start(), m.end(), "cannot" if verb.lower() in ("can", "may") else f"{verb} not")
 
 
 # "Professionals should always take what the child tells them seriously" -> "... should never take ...":
@@ -493,6 +526,11 @@ def always_flip(sentence: str) -> tuple[int, int, str] | None:
     if m is None or _unclear_subject(sentence[start : m.start()]):  # "The test is always ...": which test?
         return None
     return m.start("always"), m.end("always"), "never"
+
+
+def _adverb(word: str) -> bool:
+    """ "still", "also", "usually": a word before the verb the denial would change ("also do not")."""
+    return word.endswith("ly") and word not in ("family", "assembly", "supply")
 
 
 def _unclear_subject(before: str) -> bool:
