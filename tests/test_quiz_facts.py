@@ -4,6 +4,7 @@ refused, and the items and checks they make (no index needed)."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -32,6 +33,7 @@ from procqa.quiz.facts import (
     section_title,
     statement_flip,
 )
+from procqa.quiz.items import Item, Source
 from procqa.records import DocumentInfo, Paragraph
 
 DOC = DocumentInfo("d", "Test procedures", "SET", "2025", "England", "test.txt")
@@ -192,6 +194,12 @@ def test_section_title_says_what_the_section_is_about():
     assert title(part, "28. Gangs and Youth Violence", "Introduction") == "Gangs and Youth Violence"
     assert title() == ""
     assert title(part, "33. Firesetting", "33.1") == "Firesetting"  # a section heading without a title
+    # a heading the PDF cut mid-line gives way to the chapter's; a lower-case adverb ends a title
+    assert title("Part 5", "5. Protocols", "5.4 Safeguarding the Welfare of Sexually") == "Protocols"
+    assert (
+        title(part, "3. Sharing information", "3.5 Sharing Information safely")
+        == "Sharing Information safely"
+    )
 
 
 def test_a_stem_naming_its_section_is_checked_like_the_plain_one():
@@ -545,3 +553,50 @@ def test_a_two_word_lead_in_names_whose_duty_its_list_is():
     assert not list_facts(Paragraph("d", "B 6.7.6", "Professionals should not:" + items))
     assert not list_facts(Paragraph("d", "A 6", "For other children:" + items, heading))
     assert list_item("- As above, and") == ""
+
+
+def test_seed_2042_review_rules_titles_acts_and_terms_giving_themselves_away():
+    """A lead-in ending in a document's title names no list; "Police" in "the Police and Criminal
+    Evidence Act" is no role; a glossary entry repeating its term defines nothing; a matching prompt
+    holding its own answer gives it away."""
+    items = "\n- The child's age\n- The child's health\n- What relevant background factors there are"
+    assert not list_facts(
+        _p("The Home Office guidance Achieving Best Evidence in Criminal Proceedings:" + items)
+    )
+    pace = "If the child is to be interviewed under the Police and Criminal Evidence Act, she is cautioned."
+    assert not [f for f in facts_of(_p(pace)) if f.fact == "role"]
+    entry = Paragraph("d", "Glossary: Child Protection", "Child Protection: Child Protection is a part of "
+                      "safeguarding and promoting welfare.", kind="glossary")  # fmt: skip
+    assert not [f for f in facts_of(entry) if f.fact == "definition"]
+    pairs = (("The authority informs the social worker, and the _____ informs the manager.", "social worker"),
+             ("The _____ chairs the conference.", "independent chair"))  # fmt: skip
+    src = Source("d", "B 1.1", "SET B 1.1", "x", "x")
+    given = Item("match", "role", "Match each statement to its role.", "", (), (src, src), "B 1", pairs)
+    assert not checks.answer_hidden(given)
+    assert checks.answer_hidden(replace(given, pairs=given.pairs[1:], sources=(src,)))
+
+
+def test_seed_2043_review_rules_ordinal_subjects_then_and_run_in_glossary_entries():
+    """ "The second (...) is triggered ..." and "... will then discuss ..." lean on what came before ("The
+    third sector" does not); a glossary entry whose text is the next entry's, or says there is no
+    definition, defines nothing."""
+    from procqa.facts.definitions import glossary_definition
+
+    assert not quotable(
+        "The second ('Right to Know') is triggered by the police making a decision to disclose."
+    )
+    assert not quotable(
+        "The first and second photographs will be sent to the police and children's social care."
+    )
+    assert not quotable(
+        "The team manager will then discuss the case with the senior manager for child protection."
+    )
+    assert quotable(
+        "The third sector is active in working to safeguard the children for whom it provides services."
+    )
+    for term, text in (
+        ("Crown Prosecution Service", "CSSIW Care and Social Services Inspectorate Wales."),
+        ("Welfare and Wellbeing", "There is no statutory definition of welfare in the Act."),
+    ):
+        entry = Paragraph("d", f"Glossary: {term}", f"{term}: {text}", kind="glossary")
+        assert glossary_definition(entry) is None

@@ -40,6 +40,10 @@ def glossary_definition(p: Paragraph) -> Definition | None:
     first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", words)[0]
     # The quote is the entry up to the end of its first sentence: the term and what it means, verbatim.
     quote = text[: text.index(first) + len(first)]
+    # "Crown Prosecution Service: CSSIW Care and Social ...": the next entry run into this one; "There
+    # is no statutory definition." defines nothing.
+    if re.match(r"[A-Z]{2,}\s", first) or re.search(r"\bno (?:\w+ )?definition\b", first, re.IGNORECASE):
+        return None
     return Definition(term, first, quote) if len(first.split()) >= 4 else None
 
 

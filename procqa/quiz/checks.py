@@ -177,7 +177,11 @@ def well_formed(item: Item) -> bool:
 
 
 def answer_hidden(item: Item) -> bool:
-    """The stem does not give its own answer away ("within six weeks ... every _____": six weeks)."""
+    """The stem does not give its own answer away ("within six weeks ... every _____": six weeks), nor
+    does a matching item's prompt give its own ("inform the child's social worker ..., and the _____
+    will inform": social worker)."""
+    if item.kind == "match":
+        return not any(_occurs(answer, prompt) for prompt, answer in item.pairs)
     if item.kind not in ("gap", "mcq") or item.fact == "definition":
         return True
     return not _occurs(item.answer, item.stem)

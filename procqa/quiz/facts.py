@@ -30,7 +30,10 @@ LEANING_CLAUSE = re.compile(
     r"^(?:where|when|if|as|because|although|while|unless)\s+(?:this|these|that|those|they|it|such)\b|"
     # "Alternatively, a strategy discussion should be convened ...": instead of what the one before says
     r"^(?:alternatively|instead|similarly|likewise|furthermore|moreover|again|conversely|nevertheless|"
-    r"nonetheless|thus|hence|but)\b",
+    r"nonetheless|thus|hence|but)\b|"
+    # "The second ('Right to Know') is triggered ...", "The first and second photographs will be sent ...":
+    # the one before introduced the series
+    r"^the\s+(?:second|third(?!\s+sector)|fourth|fifth|latter|former|first\s+and\s+second)\b",
     re.IGNORECASE,
 )
 # "When the process carried out at section 4.10.6 is followed", "in line with Part A, chapter 4": the
@@ -59,7 +62,9 @@ LEANING_PRONOUN = re.compile(
 LEANING_DETERMINER = re.compile(
     r"\b(?:this|these|those)\s+(?!procedures?\b|guidance\b|document\b|chapter\b|protocol\b|policy\b)"
     r"[a-z]|\b(?:do|doing|did|done)\s+so\b|\b(?:described|mentioned|set out|outlined)\s+(?:above|below)\b|"
-    r"\bthe above\b|\bsuch\s+(?:a|an)\s",
+    r"\bthe above\b|\bsuch\s+(?:a|an)\s|"
+    # "The team manager will then discuss the matter ...": after what?
+    r"\b(?:will|should|must|can|may|would)\s+then\b",
     re.IGNORECASE,
 )
 RANGE_END = re.compile(r"\s*(?:and|to|-|–)\s*\d")
@@ -122,6 +127,12 @@ def section_of(p: Paragraph) -> str:
 
 # A heading's own number ("40.1 ", "3.21 ", "Box 14: ") and the titles that say nothing of the topic.
 HEADING_NUMBER = re.compile(r"^(?:Box \d+:\s*|\d+(?:\.\d+)*\.?\s+)")
+# "Safeguarding and Promoting the Welfare of Sexually" (the PDF ran "Active Young People" into the text):
+# a heading ending in a word no title ends in was cut; the chapter's title is named instead.
+# (A capitalised adverb ends no Title Case heading; "Sharing Information safely" is whole.)
+_CUT = re.compile(
+    r"\b(?:[Oo]f|[Aa]nd|[Oo]r|[Tt]he|[Tt]o|[Ff]or|[Ii]n|[Aa]n?|[Ww]ith|[Oo]n|[Bb]y|[A-Z]\w+ly)$"
+)
 _GENERIC_TITLES = frozenset({"introduction", "overview", "purpose", "background", "scope", "summary"})
 
 
@@ -130,8 +141,8 @@ def section_title(p: Paragraph) -> str:
     SET B 40.1.5; the chapter's title when the section's is "Introduction"; "" when there is none."""
     for title in (p.heading[2:3] + p.heading[1:2])[:2]:
         title = HEADING_NUMBER.sub("", title).strip().rstrip(":.").strip()
-        if re.search(r"[A-Za-z]", title) and title.lower() not in _GENERIC_TITLES:  # not "33.1" alone
-            return title
+        if re.search(r"[A-Za-z]", title) and title.lower() not in _GENERIC_TITLES and not _CUT.search(title):
+            return title  # not "33.1" alone, nor a heading the PDF cut mid-line
     return ""
 
 
@@ -186,6 +197,9 @@ _POINTING = frozenset({
 # safe”, ... under “Professionals should not”", "Managers should:", "Do not:").
 LEAD_CONTENT = 3
 SHORT_LEAD = 3
+# "The Home Office guidance Achieving Best Evidence in Criminal Proceedings:": a lead-in ending in a
+# title names a document, not what its list is.
+_ENDS_IN_TITLE = re.compile(r"(?:\b[A-Z][\w’'-]*(?:\s+(?:in|of|and|for|on|the|to))*\s+){3,}[A-Z][\w’'-]*$")
 _PREPOSITION = re.compile(
     r"^(?:for|in|on|with|at|by|from|to|under|after|before)\b", re.IGNORECASE
 )  # "For other children:"
@@ -276,7 +290,11 @@ def list_facts(p: Paragraph) -> list[Fact]:
         # A reading list ("The links relate to publications about ...:") holds titles, not procedure;
         # so does a list most of whose items cite a year ("The procedures take account of the
         # following: ... Safeguarding Children, Welsh Assembly Government 2006").
-        if _READING.search(prompt) or sum(_cites(u) for u in items) * 2 >= len(items):
+        if (
+            _READING.search(prompt)
+            or _ENDS_IN_TITLE.search(prompt)
+            or sum(_cites(u) for u in items) * 2 >= len(items)
+        ):
             continue
         # A lead-in that only points ("The following should always be applied:") names no list.
         content = [w for w in _WORD.findall(prompt.lower()) if w not in _STOP and w not in _POINTING]
@@ -599,6 +617,15 @@ _NOT_A_NAME = re.compile(r"\b(?:then|each|every|all|any|other|issue|matter|respo
 _RUNS_ON = re.compile(rf"\s+(?:{roles.HEADS})\b", re.IGNORECASE)
 
 
+# "the Police and Criminal Evidence Act": a role's word inside an Act's name (with or without its year)
+# is no role; gapped, it asks for part of a title.
+_NAMED_ACT = re.compile(r"\b(?:[A-Z][\w’']*\s+)+?(?:and\s+(?:[A-Z][\w’']*\s+)+)?Act\b")
+
+
+def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= at < end for start, end in spans)
+
+
 def heading_act(p: Paragraph) -> str:
     """The Act the paragraph's nearest heading names, if it names exactly one ("Children Act 2004" from
     "42.2 Children Act 2004", not from "42.5 Children Act 1989 s27 and Children Act 2004 s11")."""
@@ -613,7 +640,8 @@ def facts_of(p: Paragraph) -> list[Fact]:
     """Every testable fact a paragraph states."""
     found: list[Fact] = list_facts(p) + acronym_facts(p) + stage_facts(p)
     act = heading_act(p)
-    if (d := definitions.glossary_definition(p)) is not None:
+    # ("Child Protection: Child Protection is a part of ...": the definition gives its term away)
+    if (d := definitions.glossary_definition(p)) is not None and d.term.lower() not in d.definition.lower():
         found.append(Fact("definition", p, d.quote, d.term, d.term.lower(), prompt=d.definition))
     for s in split_units(p.text):
         if not quotable(s):
@@ -631,7 +659,8 @@ def facts_of(p: Paragraph) -> list[Fact]:
             found.append(
                 Fact("law", p, s, law.text, f"{law.number} {law.act}", law.start, law.end, prompt=named)
             )
-        if (duty := roles.duty(s)) is not None:
+        acts = [m.span() for m in _NAMED_ACT.finditer(s)]
+        if (duty := roles.duty(s)) is not None and not _inside(duty.start, acts):
             end = duty.start + len(duty.role)
             found.append(Fact("role", p, s, duty.role, duty.role.lower(), duty.start, end, prompt=duty.rest))
         # (dropping the "not" of "should not be subordinate to nor subsumed" would garble it)
@@ -651,7 +680,11 @@ def facts_of(p: Paragraph) -> list[Fact]:
         for mention in roles.mentions(s):
             # "A senior Police Officer": the role's name runs on past its head word; gapping "senior
             # Police" would leave "Officer" behind.
-            if _RUNS_ON.match(s[mention.end :]) or _NOT_A_NAME.search(mention.role):
+            if (
+                _RUNS_ON.match(s[mention.end :])
+                or _NOT_A_NAME.search(mention.role)
+                or _inside(mention.start, acts)
+            ):
                 continue
             if subject is None or mention.start != subject.start:  # the subject is asked "Who ...?" below
                 found.append(
