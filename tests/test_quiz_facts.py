@@ -597,6 +597,14 @@ def test_seed_2043_review_rules_ordinal_subjects_then_and_run_in_glossary_entrie
     for term, text in (
         ("Crown Prosecution Service", "CSSIW Care and Social Services Inspectorate Wales."),
         ("Welfare and Wellbeing", "There is no statutory definition of welfare in the Act."),
+        ("Domestic Violence", "Term often used in legislation and by Criminal Justice Agencies."),
+        ("Enquiry (1)", "The process under Section 47 of the Children Act 1989 for a child at risk."),
     ):
         entry = Paragraph("d", f"Glossary: {term}", f"{term}: {text}", kind="glossary")
         assert glossary_definition(entry) is None
+
+
+def test_seed_2044_review_rule_a_hedged_may_is_not_denied():
+    assert (
+        statement_flip("An agency may consider it necessary to take unilateral action in some cases.") is None
+    )

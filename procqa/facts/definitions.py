@@ -42,7 +42,14 @@ def glossary_definition(p: Paragraph) -> Definition | None:
     quote = text[: text.index(first) + len(first)]
     # "Crown Prosecution Service: CSSIW Care and Social ...": the next entry run into this one; "There
     # is no statutory definition." defines nothing.
-    if re.match(r"[A-Z]{2,}\s", first) or re.search(r"\bno (?:\w+ )?definition\b", first, re.IGNORECASE):
+    # "Domestic Violence: Term often used in legislation ..." says how a term is used, not what it means;
+    # "Enquiry (1)" is one of two entries, its number no part of the term.
+    if (
+        re.match(r"[A-Z]{2,}\s", first)
+        or re.search(r"\bno (?:\w+ )?definition\b", first, re.IGNORECASE)
+        or re.match(r"(?:a\s+)?term\s+(?:\w+\s+)?used\b", first, re.IGNORECASE)
+        or re.search(r"\(\d\)$", term)
+    ):
         return None
     return Definition(term, first, quote) if len(first.split()) >= 4 else None
 

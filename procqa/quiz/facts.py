@@ -515,7 +515,8 @@ def _plain_flip(sentence: str) -> tuple[int, int, str] | None:
             if after not in _HAVE_OBJECTS:  # "has made changes": an irregular participle, or unsure
                 return None
         return (m.start(), m.end(), _LEXICAL[verb.lower()])
-    if verb.lower() == "may" and m.group("next").lower() in _MAY_NEXT:
+    # ("may ... in some cases" denied as "cannot ... in some cases" hedges a hedge)
+    if verb.lower() == "may" and (m.group("next").lower() in _MAY_NEXT or re.search(r"\bsome\b", sentence)):
         return None
     # "Physical abuse may take many forms" -> "cannot take": what may happen denied is what cannot
     return (m.start(), m.end(), "cannot" if verb.lower() in ("can", "may") else f"{verb} not")
