@@ -602,9 +602,20 @@ def test_seed_2043_review_rules_ordinal_subjects_then_and_run_in_glossary_entrie
     ):
         entry = Paragraph("d", f"Glossary: {term}", f"{term}: {text}", kind="glossary")
         assert glossary_definition(entry) is None
+    victim = "Victim: Term used to describe child or adult who has been, or witnessed abuse/harm."
+    assert glossary_definition(Paragraph("d", "Glossary: Victim", victim, kind="glossary")).term == "Victim"
 
 
 def test_seed_2044_review_rule_a_hedged_may_is_not_denied():
     assert (
         statement_flip("An agency may consider it necessary to take unilateral action in some cases.") is None
+    )
+
+
+def test_a_pronoun_standing_for_the_opening_clause_leans_on_nothing_before():
+    assert quotable("If a child has communication difficulties, these should be considered at the meeting.")
+    assert quotable("If a decision to exclude a parent is made, this must be fully recorded in the record.")
+    # a determiner and a noun still point back: which details?
+    assert not quotable(
+        "Where an assessment has been completed, these details should be conveyed at referral."
     )

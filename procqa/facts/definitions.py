@@ -37,17 +37,18 @@ def glossary_definition(p: Paragraph) -> Definition | None:
     if not text.lower().startswith(term.lower()):
         return None
     words = text[len(term) :].lstrip(" :–-").strip()
-    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", words)[0]
+    first = re.split(r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.!?])\s+(?=[A-Z])", words)[0]  # not after "e.g."
     # The quote is the entry up to the end of its first sentence: the term and what it means, verbatim.
     quote = text[: text.index(first) + len(first)]
     # "Crown Prosecution Service: CSSIW Care and Social ...": the next entry run into this one; "There
     # is no statutory definition." defines nothing.
-    # "Domestic Violence: Term often used in legislation ..." says how a term is used, not what it means;
+    # "Domestic Violence: Term often used in legislation ..." says how a term is used, not what it means
+    # ("Victim: Term used to describe child or adult who ..." does);
     # "Enquiry (1)" is one of two entries, its number no part of the term.
     if (
         re.match(r"[A-Z]{2,}\s", first)
         or re.search(r"\bno (?:\w+ )?definition\b", first, re.IGNORECASE)
-        or re.match(r"(?:a\s+)?term\s+(?:\w+\s+)?used\b", first, re.IGNORECASE)
+        or re.match(r"(?:a\s+)?term\s+(?:\w+\s+)?used\b(?!\s+to\s+describe)", first, re.IGNORECASE)
         or re.search(r"\(\d\)$", term)
     ):
         return None

@@ -146,9 +146,19 @@ def section_title(p: Paragraph) -> str:
     return ""
 
 
+# "If a child has communication difficulties, these should be considered ...": a bare pronoun opening
+# the main clause stands for the opening clause's subject, in the sentence itself.
+_OWN_ANTECEDENT = re.compile(
+    r"^((?:if|when|where|whenever|once)\b[^,]+,\s*)(?:this|these|it|they)\s+(?=(?:should|must|will|may|can|"
+    r"is|are|needs?)\b)",
+    re.IGNORECASE,
+)
+
+
 def quotable(sentence: str) -> bool:
     """A whole sentence that stands on its own: capitalised, ended, not a list item, no "This ..."."""
     words = sentence.split()
+    own = _OWN_ANTECEDENT.sub(r"\1", sentence)  # the pronoun that leans on nothing outside
     return (
         MIN_WORDS <= len(words) <= MAX_WORDS
         and sentence[0].isupper()
@@ -156,8 +166,8 @@ def quotable(sentence: str) -> bool:
         and not sentence.startswith("- ")
         and not ANAPHORA.match(sentence)
         and not LEANING_CLAUSE.match(sentence)
-        and not LEANING_PRONOUN.search(sentence)
-        and not LEANING_DETERMINER.search(sentence)
+        and not LEANING_PRONOUN.search(own)
+        and not LEANING_DETERMINER.search(own)
         and not FUSED_HEADING.match(sentence)
         and not RUN_TOGETHER.search(sentence)
         and not POINTS_ELSEWHERE.search(sentence)
