@@ -15,7 +15,19 @@ from quiz_formats import assert_roundtrip, read_gift
 from procqa.facts.ages import find_ages
 from procqa.facts.timescales import find_timescales
 from procqa.quiz import checks
-from procqa.quiz.build import LIST_MOST, PER_LIST, build_quiz, in_section, replace_item, retrieves_source
+from procqa.quiz.build import (
+    LIST_MOST,
+    PER_LIST,
+    DocumentFacts,
+    build_quiz,
+    candidates,
+    choose,
+    in_section,
+    pick,
+    replace_item,
+    retrieves_source,
+    scope,
+)
 from procqa.quiz.compose import statement
 from procqa.quiz.export import FORMATS
 from procqa.quiz.facts import QUOTE_JOIN, list_facts, quotable
@@ -337,3 +349,19 @@ def test_the_escalation_stages_make_an_ordering_item_that_exports(engine, tmp_pa
     assert all(check(item) for check in checks.TEXT_CHECKS.values()) and retrieves_source(engine, item)
     for fmt in FORMATS:
         assert_roundtrip(quiz, fmt, tmp_path / f"b11{FORMATS[fmt]}")
+
+
+def test_a_quiz_short_after_its_first_choice_draws_distractors_afresh(engine):
+    """SET B 34 with seed 1: the first choice falls short of 20 (false list claims whose stems miss their
+    paragraph because of the item they carry); drawing distractors again for the facts not yet tested
+    fills it. Every item still passes every check, and no fact is tested twice."""
+    paragraphs = scope(engine, "set-2025", ["B 34"], None)
+    known = DocumentFacts.of(engine, "set-2025")
+    first = choose(engine, candidates(engine, "set-2025", paragraphs, TYPES, 1, known), 20, TYPES, 1)
+    found = candidates(engine, "set-2025", paragraphs, TYPES, 1, known)
+    assert len(pick(engine, "set-2025", paragraphs, found, 20, TYPES, 1, known)) >= len(first)
+    quiz = build_quiz(engine, "set-2025", ["B 34"], n=20, seed=1)
+    assert len(quiz.items) == 20 and len({i.key for i in quiz.items}) == 20
+    for item in quiz.items:
+        assert all(check(item) for check in checks.TEXT_CHECKS.values()), item
+        assert retrieves_source(engine, item), item

@@ -36,6 +36,9 @@ TOPIC_DEPTH = 10  # ...from where its best paragraphs are
 PER_LIST = 2
 LIST_MOST = 4
 DISTRACTOR_DRAWS = 3  # draws of distractors for one item before its fact gives no item of that type
+# A quiz short of n draws its candidates again with fresh distractors (seed + 1, seed + 2): a false list
+# claim whose stem missed its paragraph because of the item it carried may find it with another.
+REDRAWS = 2
 
 
 class QuizError(ValueError):
@@ -258,6 +261,37 @@ def choose(
     return chosen
 
 
+def pick(
+    engine: Engine,
+    doc_id: str,
+    paragraphs: Sequence[Paragraph],
+    found: Candidates,
+    n: int,
+    types: Sequence[str],
+    seed: int,
+    known: DocumentFacts | None = None,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> list[Item]:
+    """choose(), then, while the quiz is short of n, the facts it does not test yet with distractors
+    drawn afresh (REDRAWS times). A stem checked once is not checked again."""
+    chosen = choose(engine, found, n, types, seed, progress)
+    tried = {item.stem for item, _ in found.items}
+    titles = section_titles(engine, doc_id) if len(chosen) < n else {}
+    for extra in range(1, REDRAWS + 1):
+        if len(chosen) >= n:
+            break
+        more = candidates(engine, doc_id, paragraphs, types, seed + extra, known)
+        fresh = [item for item, _ in more.items if item.stem not in tried]
+        tried |= {item.stem for item in fresh}
+        random.Random(seed + extra).shuffle(fresh)
+        taken = Taken.of(chosen)
+        for item in fresh:
+            offered = len(chosen) < n and taken.admits(item, LIST_MOST)
+            if offered and _offer(engine, found, item, taken, chosen, titles):
+                progress(len(chosen), n)
+    return chosen
+
+
 def _offer(
     engine: Engine, found: Candidates, item: Item, taken: Taken, chosen: list[Item], titles: dict[str, str]
 ) -> bool:
@@ -307,13 +341,14 @@ def build_quiz(
     if n < 1:
         raise QuizError("-n must be at least 1")
     paragraphs = scope(engine, doc_id, sections, topic)
-    found = candidates(engine, doc_id, paragraphs, types, seed)
+    known = DocumentFacts.of(engine, doc_id)
+    found = candidates(engine, doc_id, paragraphs, types, seed, known)
     if len(found.items) < n:
         raise QuizError(
             f"these sections support only {len(found.items)} checked items of the chosen types; "
             f"ask for fewer, or add sections or types"
         )
-    chosen = choose(engine, found, n, types, seed, progress)
+    chosen = pick(engine, doc_id, paragraphs, found, n, types, seed, known, progress)
     if len(chosen) < n:
         raise QuizError(
             f"only {len(chosen)} items pass every check in these sections; ask for at most {len(chosen)}, "

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from procqa.engine import Engine
-from procqa.quiz.build import DocumentFacts, candidates, checked, choose, scope, section_titles
+from procqa.quiz.build import DocumentFacts, candidates, checked, pick, scope, section_titles
 from procqa.quiz.facts import section_of
 from procqa.quiz.items import TYPES
 
@@ -99,7 +99,7 @@ def chapter_quizzes(
     for chapter, size in sizes.items():
         scoped = [p for p in paragraphs if chapter_of(section_of(p)) == chapter]
         found = candidates(engine, doc_id, scoped, types, seed, known)
-        rows.append((chapter, size, len(choose(engine, found, n, types, seed))))
+        rows.append((chapter, size, len(pick(engine, doc_id, scoped, found, n, types, seed, known))))
     return tuple(rows)
 
 
