@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# An Act's title: capitalised words (and "and"), "Act", a year.
-ACT = re.compile(r"\b(?:[A-Z][\w’']*\s+)+?(?:and\s+(?:[A-Z][\w’']*\s+)+)?Act\s+\d{4}\b")
+# An Act's name: capitalised words (and "and"), "Act"; its title adds the year.
+ACT_NAME = r"\b(?:[A-Z][\w’']*\s+)+?(?:and\s+(?:[A-Z][\w’']*\s+)+)?Act"
+ACT = re.compile(ACT_NAME + r"\s+\d{4}\b")
 # "section 47" / "Section 17(10)" (the subsection is kept out of the value: a learner names sections;
 # a range "sections 16-23" is not one section),
 # then optionally "of the <Act>". Abbreviations ("s47", "s.44") are left out: an option list mixing

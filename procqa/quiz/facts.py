@@ -453,9 +453,11 @@ def statement_flip(sentence: str) -> tuple[int, int, str] | None:
         return None
     if _SUBORDINATE.match(sentence):
         comma = sentence.find(",")
+        if comma < 0:
+            return None
         opening, main = sentence[:comma], sentence[comma + 1 :]
         # "In some cases, X can ...": denied, it may hold in other cases
-        if comma < 0 or _TANGLED.search(opening) or NEGATION.search(opening) or _QUANTIFIED.search(opening):
+        if _TANGLED.search(opening) or NEGATION.search(opening) or _QUANTIFIED.search(opening):
             return None
         # "Where X, or a paediatric examination has taken place, ...": the opening clause goes on
         if _CONTINUES.match(main):
@@ -630,7 +632,7 @@ _RUNS_ON = re.compile(rf"\s+(?:{roles.HEADS})\b", re.IGNORECASE)
 
 # "the Police and Criminal Evidence Act": a role's word inside an Act's name (with or without its year)
 # is no role; gapped, it asks for part of a title.
-_NAMED_ACT = re.compile(r"\b(?:[A-Z][\w’']*\s+)+?(?:and\s+(?:[A-Z][\w’']*\s+)+)?Act\b")
+_NAMED_ACT = re.compile(statutes.ACT_NAME + r"\b")
 
 
 def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
@@ -687,7 +689,6 @@ def facts_of(p: Paragraph) -> list[Fact]:
             start, end, false = flip
             polarity = "negative" if NEGATION.search(s) else "positive"
             found.append(Fact("statement", p, s, s[start:end], polarity, start, end, prompt=false))
-        subject = roles.duty(s)
         for mention in roles.mentions(s):
             # "A senior Police Officer": the role's name runs on past its head word; gapping "senior
             # Police" would leave "Officer" behind.
@@ -697,7 +698,7 @@ def facts_of(p: Paragraph) -> list[Fact]:
                 or _inside(mention.start, acts)
             ):
                 continue
-            if subject is None or mention.start != subject.start:  # the subject is asked "Who ...?" below
+            if duty is None or mention.start != duty.start:  # the subject is asked "Who ...?" above
                 found.append(
                     Fact("role", p, s, mention.role, mention.role.lower(), mention.start, mention.end)
                 )
