@@ -6,7 +6,7 @@ import pytest
 
 from procqa.facts.ages import find_ages
 from procqa.facts.definitions import glossary_definition, sentence_definition
-from procqa.facts.roles import duty, mentions, role_name
+from procqa.facts.roles import duty, is_body, mentions, role_name
 from procqa.facts.sentences import split_units
 from procqa.facts.statutes import find_statutes
 from procqa.facts.timescales import find_timescales
@@ -71,6 +71,23 @@ def test_duty_finds_role_and_what_it_must_do():
         "advocate",
         "designated safeguarding lead",
     ]
+
+
+def test_a_body_is_a_role_where_its_name_ends_the_noun_phrase():
+    # SET gives local authority children's social care more duties than any person; AWCPP says "social
+    # services". Neither name ends in a head word ("care"), and neither takes an article as a subject.
+    d = duty("Local authority children's social care must acknowledge all referrals within one working day.")
+    assert d is not None and d.role == "local authority children's social care" and d.start == 0
+    assert d.rest.startswith("must acknowledge")
+    d = duty("Social services will identify a senior manager to act as the custodian of the register.")
+    assert d is not None and d.role == "social services"
+    assert duty("Social care staff should record the referral.") is None  # staff, not the body
+    text = "The referral must be made to the local authority children's social care for the area."
+    assert [m.role for m in mentions(text)] == ["local authority children's social care"]
+    # "the ... social care first line manager", "the social services out of hours service": someone else
+    assert mentions("chaired by the local authority children's social care first line manager") == []
+    assert mentions("made to the social services out of hours service") == []
+    assert is_body("children's social care") and not is_body("conference chair")
 
 
 def test_definitions():

@@ -291,6 +291,9 @@ def test_an_acronym_match_pairs_questions_with_expansions():
 def test_sample_review_rules_leaning_openers_fused_headings_run_on_roles_reading_lists():
     # Each of these made an item a trainer would not use in the sample review (seed 2031).
     assert not quotable("Alternatively, a strategy discussion should be convened to consider the need.")
+    # "If so" / "If not": so what? (a chapter review of SET B 23)
+    assert not quotable("If so, then local authority children's social care should notify other authorities.")
+    assert quotable("If a child goes missing, children's social care should notify the police at once.")
     assert not quotable("Reports The LSCB should ensure reports are provided on a quarterly basis.")
     assert quotable("Reports should be provided to the LSCB on a quarterly basis about complaints.")
     roles = [f.value for f in facts_of(_p("A senior Police Officer may convene a Gold Group in such cases."))]
@@ -520,6 +523,11 @@ def test_lists_announcing_verb_phrases_with_to_and_by():
     assert [list_shape(f) for f in list_facts(by)] == ["noun:upper", "gerund:upper", "gerund:upper"]
     for lead in ("A co-ordinated approach to:", "The social worker must facilitate this by:"):
         assert not list_facts(_p(f"{lead}\n- Assessment of need\n- Planning the work\n- Review of plans"))
+    # "..., such as a:" names its items (SET B 5.3.6); "... attended by a:" is half a phrase
+    items = "\n- Speech and language therapist\n- Teacher of the hearing impaired\n- Child health nurse"
+    such = "The child may need to be assisted by an appropriate professional, such as a:"
+    assert [f.value for f in list_facts(_p(such + items))][:1] == ["Speech and language therapist"]
+    assert not list_facts(_p("The interview of the child should be attended by a:" + items))
 
 
 def test_a_short_lead_in_names_its_list_with_its_section_and_labels_are_no_options():
@@ -619,3 +627,22 @@ def test_a_pronoun_standing_for_the_opening_clause_leans_on_nothing_before():
     assert not quotable(
         "Where an assessment has been completed, these details should be conveyed at referral."
     )
+
+
+def test_a_body_subject_swapped_for_a_person_takes_an_article():
+    body = _p("Local authority children's social care must acknowledge all referrals within one working day.")
+    chair = _p("The conference chair must agree the date of the review conference with the social worker.")
+    facts = facts_of(body) + facts_of(chair)
+    role = next(f for f in facts if f.fact == "role" and f.paragraph is body)
+    assert (role.value, role.start) == ("local authority children's social care", 0)
+    pool = Pool.of(facts, [chair, chair, chair])  # the chair is named often enough to be a distractor
+    false = [
+        item
+        for seed in range(20)
+        if (item := make_item("truefalse", role, pool, DOC, random.Random(seed))) and item.answer == "False"
+    ]
+    # "The conference chair must ...", "The social worker must ...": never "Conference chair must ..."
+    assert false
+    assert all(i.stem.startswith(f"True or false: “The {i.options[0]} must acknowledge") for i in false)
+    mcq = make_item("mcq", role, pool, DOC, random.Random(0))
+    assert mcq is None or mcq.stem.startswith("Who must acknowledge all referrals")

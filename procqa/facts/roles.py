@@ -14,13 +14,27 @@ HEADS = (
 )
 # Up to three words of a role's name; never a function word ("the use of an advocate" is no role).
 _MODIFIER = r"(?:(?!(?:of|an?|the|to|for|in|on|and|or|with|by|from|at|as|is|be)\b)[A-Za-z'’-]+\s+){0,3}?"
-# A sentence whose subject is a role followed by what it must do: "The conference chair must ...".
+# The bodies that hold as many duties as any named person, whose names end in no head word: "Local
+# authority children's social care must acknowledge all referrals ...", "Social services will identify a
+# senior manager ...". Only where the name ends its noun phrase (a verb, a preposition or punctuation
+# follows): "social care staff", "the social services out of hours service", "the local authority
+# children's social care first line manager" name someone else.
+BODY = (
+    r"(?:local authority\s+)?(?:children['’]s\s+)?social\s+(?:care|services)"
+    r"(?=\s*(?:[.,;:)]|$)|\s+(?:must|should|will|shall|would|could|can|may|is|are|was|were|has|have|"
+    r"had|and|or|in|for|to|of|on|as|at|with|where|when|if|who|which|that|about|regarding|by|from|"
+    r"within|immediately|also|under|via|because|before|after|during|unless|until)\b)"
+)
+_DUTY_VERB = (
+    r"(?P<rest>(?:must|should|will|shall|is responsible|are responsible|chairs|has responsibility)\b.*)$"
+)
+# A sentence whose subject is a role followed by what it must do: "The conference chair must ...". A
+# body needs no article.
 DUTY = re.compile(
-    rf"^(?P<det>The|A|An|Each|Every)\s+(?P<role>{_MODIFIER}(?:{HEADS}))\s+"
-    r"(?P<rest>(?:must|should|will|shall|is responsible|are responsible|chairs|has responsibility)\b.*)$",
+    rf"^(?:(?P<det>The|A|An|Each|Every)\s+(?P<role>{_MODIFIER}(?:{HEADS})|{BODY})|(?P<body>{BODY}))\s+{_DUTY_VERB}",
     re.IGNORECASE,
 )
-ROLE = re.compile(rf"\b(?:the|a|an)\s+(?P<role>{_MODIFIER}(?:{HEADS}))\b", re.IGNORECASE)
+ROLE = re.compile(rf"\b(?:the|a|an)\s+(?P<role>{_MODIFIER}(?:{HEADS})|{BODY})\b", re.IGNORECASE)
 # Words that can precede a head without being part of a role's name.
 _NOT_NAME = {
     "the",
@@ -50,6 +64,11 @@ VAGUE = {
 # A head word alone names no one in particular ("the group", "the lead").
 GENERIC = {"group", "lead", "worker", "officer", "professional", "manager", "panel", "board", "committee",
            "practitioner", "co-ordinator", "coordinator", "visitor", "investigator"}  # fmt: skip
+
+
+def is_body(name: str) -> bool:
+    """ "social services", "local authority children's social care": a body, named without an article."""
+    return re.fullmatch(BODY, name.strip(), re.IGNORECASE) is not None
 
 
 @dataclass(frozen=True)
@@ -96,6 +115,9 @@ def duty(sentence: str) -> Duty | None:
     m = DUTY.match(sentence)
     if not m:
         return None
+    if m.group("body"):  # "Local authority children's social care should ...": an option among roles
+        body = m.group("body")
+        return Duty(body[0].lower() + body[1:], m.group("rest"), 0)
     name = role_name(m.group("role"))
     if not named(name):
         return None

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from procqa.facts.acronyms import initials_match
-from procqa.facts.roles import mentions
+from procqa.facts.roles import is_body, mentions
 from procqa.facts.timescales import find_timescales
 from procqa.quiz.facts import HEADING_NUMBER, SEQUENCE_MIN, Fact, section_of, section_title
 from procqa.quiz.items import Item, Source
@@ -264,8 +264,11 @@ def _make_item(kind: str, fact: Fact, pool: Pool, doc: DocumentInfo, rng: random
             wrong = pool.distractors(fact, rng, 1)
             if not wrong:
                 return None
+            # "Local authority children's social care must ..." -> "The conference chair must ...": a
+            # body's name needs no article, a person's does
+            article = "the " if fact.fact == "role" and fact.start == 0 and not is_body(wrong[0]) else ""
             false, swapped = (
-                f"{fact.sentence[: fact.start]}{wrong[0]}{fact.sentence[fact.end :]}",
+                f"{fact.sentence[: fact.start]}{article}{wrong[0]}{fact.sentence[fact.end :]}",
                 tuple(wrong),
             )
         else:

@@ -27,7 +27,8 @@ OBLIGATION = re.compile(
 )
 # "Where this is because of ...": the sentence leans on the one before as much as "This ..." does.
 LEANING_CLAUSE = re.compile(
-    r"^(?:where|when|if|as|because|although|while|unless)\s+(?:this|these|that|those|they|it|such)\b|"
+    # "If so, then local authority children's social care should notify ...": if what?
+    r"^(?:where|when|if|as|because|although|while|unless)\s+(?:this|these|that|those|they|it|such|so|not)\b|"
     # "Alternatively, a strategy discussion should be convened ...": instead of what the one before says
     r"^(?:alternatively|instead|similarly|likewise|furthermore|moreover|again|conversely|nevertheless|"
     r"nonetheless|thus|hence|but)\b|"
@@ -192,7 +193,8 @@ _ITEM_TAIL = re.compile(r"(?:[;,.]|\s+(?:and|or))+\s*$", re.IGNORECASE)
 # "Immediate protection may be achieved by:"); one whose "to" takes a noun ("a co-ordinated approach
 # to:", "restricting access to:") is half a phrase.
 _DANGLING = re.compile(
-    r"^(?:if|unless|where|when)\b[^,]*:$|\b(?:and|or|but|the|a|an|of|with)\s*:$|"
+    # (not "an appropriate professional, such as a:": its items name the professional)
+    r"^(?:if|unless|where|when)\b[^,]*:$|\b(?:and|or|but|the|of|with)\s*:$|(?<!such as )\ban?\s*:$|"
     r"\b(?:approach|respond|relate|relating|access|risks?|consideration|attention|as|according|due|"
     r"regard|respect|addition|limited|contribution|up|e\.g\.|i\.e\.)\s+(?:to|by)\s*:$",
     re.IGNORECASE,
