@@ -646,3 +646,4 @@ def test_a_body_subject_swapped_for_a_person_takes_an_article():
     assert all(i.stem.startswith(f"True or false: “The {i.options[0]} must acknowledge") for i in false)
     mcq = make_item("mcq", role, pool, DOC, random.Random(0))
     assert mcq is None or mcq.stem.startswith("Who must acknowledge all referrals")
+    assert make_item("gap", role, pool, DOC, random.Random(0)) is None  # too long a name to type

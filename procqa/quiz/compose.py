@@ -241,7 +241,8 @@ def make_item(kind: str, fact: Fact, pool: Pool, doc: DocumentInfo, rng: random.
 def _make_item(kind: str, fact: Fact, pool: Pool, doc: DocumentInfo, rng: random.Random) -> Item | None:
     src = (source(fact, doc),)
     common = {"fact": fact.fact, "sources": src, "section": section_of(fact.paragraph), "key": fact.key}
-    if kind == "gap" and fact.start >= 0:
+    # (a body's long name is no gap to type: "children's social care" would be marked wrong)
+    if kind == "gap" and fact.start >= 0 and not (fact.fact == "role" and is_body(fact.value)):
         return Item(
             "gap", stem=f"Fill the gap: {_quoted(fact.gapped)}", answer=fact.value, options=(), **common
         )
