@@ -647,3 +647,23 @@ def test_a_body_subject_swapped_for_a_person_takes_an_article():
     mcq = make_item("mcq", role, pool, DOC, random.Random(0))
     assert mcq is None or mcq.stem.startswith("Who must acknowledge all referrals")
     assert make_item("gap", role, pool, DOC, random.Random(0)) is None  # too long a name to type
+
+
+def test_a_list_of_the_documents_own_parts_or_after_a_trailing_if_is_no_list():
+    # seed 2045's AWCPP review: "Which of these ... under 'The procedures are in five parts'?" asks for
+    # the document's plan; "... the status of the child and if registered:" is half a clause.
+    parts = (
+        "How to use these procedures: The procedures are in five parts:\n- Part 1 sets out the principles\n"
+    )
+    parts += "- Part 2 describes roles of agencies\n- Part 3 describes the procedures to be followed"
+    assert list_facts(_p(parts)) == []
+    items = "\n- The category of registration\n- The date of registration\n- The name of the key worker"
+    assert (
+        list_facts(
+            _p("The custodian will provide the registration status of the child and if registered:" + items)
+        )
+        == []
+    )
+    # "as and when there is involvement:" is a whole clause (SET A 4.3.2)
+    whole = "A child protection conference will involve agencies, as and when there is actual involvement:"
+    assert len(list_facts(_p(whole + items))) == 3

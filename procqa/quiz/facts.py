@@ -194,7 +194,9 @@ _ITEM_TAIL = re.compile(r"(?:[;,.]|\s+(?:and|or))+\s*$", re.IGNORECASE)
 # to:", "restricting access to:") is half a phrase.
 _DANGLING = re.compile(
     # (not "an appropriate professional, such as a:": its items name the professional)
-    r"^(?:if|unless|where|when)\b[^,]*:$|\b(?:and|or|but|the|of|with)\s*:$|(?<!such as )\ban?\s*:$|"
+    # ("The custodian will provide the registration status of the child and if registered:")
+    r"^(?:if|unless|where|when)\b[^,]*:$|\b(?:and|or)\s+(?:if|unless)\b[^,]*:$|"
+    r"\b(?:and|or|but|the|of|with)\s*:$|(?<!such as )\ban?\s*:$|"
     r"\b(?:approach|respond|relate|relating|access|risks?|consideration|attention|as|according|due|"
     r"regard|respect|addition|limited|contribution|up|e\.g\.|i\.e\.)\s+(?:to|by)\s*:$",
     re.IGNORECASE,
@@ -243,6 +245,7 @@ _MERGED = re.compile(r";\s*(?:and|or)\s+[A-Z]|\s(?:Has|Have|Is|Are|Was|Were)\s")
 # A sub-bullet the PDF printed as "o" ("o Significant learning difficulties"), or a bullet's own label
 # ("(ii) Training of persons ..."): an option carrying its label gives the list's order away.
 _GLYPH = re.compile(r"^(?:o|\((?:[ivx]+|[a-h])\))\s+(?=[A-Z])")
+_OWN_PART = re.compile(r"(?:Part|Chapter|Appendix)\s+\d", re.IGNORECASE)  # (an Act's are "Section 12")
 # "4.3.1 Allegations of child abuse by staff in residential homes": a contents list of headings.
 _HEADING_ITEM = re.compile(r"^\d+(?:\.\d+)+\s")
 
@@ -307,6 +310,9 @@ def list_facts(p: Paragraph) -> list[Fact]:
             or _ENDS_IN_TITLE.search(prompt)
             or sum(_cites(u) for u in items) * 2 >= len(items)
         ):
+            continue
+        # "The procedures are in five parts: - Part 4 provides ...": the document's plan, not procedure.
+        if sum(bool(_OWN_PART.match(list_item(u) or u.removeprefix("- "))) for u in items) * 2 >= len(items):
             continue
         # A lead-in that only points ("The following should always be applied:") names no list.
         content = [w for w in _WORD.findall(prompt.lower()) if w not in _STOP and w not in _POINTING]
