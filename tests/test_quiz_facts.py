@@ -667,3 +667,16 @@ def test_a_list_of_the_documents_own_parts_or_after_a_trailing_if_is_no_list():
     # "as and when there is involvement:" is a whole clause (SET A 4.3.2)
     whole = "A child protection conference will involve agencies, as and when there is actual involvement:"
     assert len(list_facts(_p(whole + items))) == 3
+
+
+def test_a_duty_that_holds_even_if_is_denied_and_should_still_is_not():
+    def duties(text: str) -> list[str]:
+        return [f.sentence[f.start : f.end + 4] for f in facts_of(_p(text)) if f.fact == "duty"]
+
+    # SET B 5.4.4: "even if" concedes, the duty holds anyway; a plain "if" makes it conditional
+    assert duties("The offer of an interpreter should be made even if the family appear fluent in English.")
+    assert not duties("The offer of an interpreter should be made if the family ask for one at the meeting.")
+    # "should not still be obtained" garbles the sentence
+    assert not duties(
+        "A disclosure from the Disclosure and Barring Service should still be obtained in every case."
+    )

@@ -23,7 +23,7 @@ PROHIBITION = re.compile(r"\b(?:must|should|shall|will)\s+(?P<not>not|never)\b",
 # A duty stated positively; denying it ("must" -> "must not") makes a false statement.
 # Not before a negative word ("should have no other role" denied reads "should not have no ...").
 OBLIGATION = re.compile(
-    r"\b(?P<modal>must|should)\b(?!\s+(?:not|never|also|only|always)\b)(?!(?:\s+\w+){0,3}\s+(?:no|not|never|nothing|neither|nor)\b)"
+    r"\b(?P<modal>must|should)\b(?!\s+(?:not|never|also|only|always|still)\b)(?!(?:\s+\w+){0,3}\s+(?:no|not|never|nothing|neither|nor)\b)"
 )
 # "Where this is because of ...": the sentence leans on the one before as much as "This ..." does.
 LEANING_CLAUSE = re.compile(
@@ -689,7 +689,8 @@ def facts_of(p: Paragraph) -> list[Fact]:
             found.append(
                 Fact("dont", p, s, m.group("not"), m.group("not").lower(), m.start("not"), m.end("not"))
             )
-        elif (m := _main_duty(s)) is not None and " if " not in s.lower():
+        # ("should X if Y" denied may hold; "should X even if Y" denied does not: the duty holds anyway)
+        elif (m := _main_duty(s)) is not None and not re.search(r"(?<!\beven) if ", s.lower()):
             found.append(
                 Fact("duty", p, s, m.group("modal"), m.group("modal"), m.start("modal"), m.end("modal"))
             )
