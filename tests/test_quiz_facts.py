@@ -680,3 +680,15 @@ def test_a_duty_that_holds_even_if_is_denied_and_should_still_is_not():
     assert not duties(
         "A disclosure from the Disclosure and Barring Service should still be obtained in every case."
     )
+
+
+def test_a_directory_of_phone_numbers_is_no_list():
+    # SET B 45.1.2: "Which of these ... list under 'should be referred to the relevant Area Office'?"
+    # answered "(01436) 672798"
+    lead = "Child protection issues in the Royal Navy should be referred to the relevant Area Office:"
+    offices = "\n- NPFS Eastern Area Portsmouth\n- (02392) 722712\n- NPFS Northern Area\n- (01436) 672798"
+    assert list_facts(_p(lead + offices)) == []
+    assert (
+        len(list_facts(_p(lead + "\n- The area welfare officer\n- The unit commander\n- The duty officer")))
+        == 3
+    )

@@ -245,6 +245,7 @@ _MERGED = re.compile(r";\s*(?:and|or)\s+[A-Z]|\s(?:Has|Have|Is|Are|Was|Were)\s")
 # A sub-bullet the PDF printed as "o" ("o Significant learning difficulties"), or a bullet's own label
 # ("(ii) Training of persons ..."): an option carrying its label gives the list's order away.
 _GLYPH = re.compile(r"^(?:o|\((?:[ivx]+|[a-h])\))\s+(?=[A-Z])")
+_PHONE = re.compile(r"(?:Tel\.?:?\s*)?[\d\s()+-]{7,}")
 _OWN_PART = re.compile(r"(?:Part|Chapter|Appendix)\s+\d", re.IGNORECASE)  # (an Act's are "Section 12")
 # "4.3.1 Allegations of child abuse by staff in residential homes": a contents list of headings.
 _HEADING_ITEM = re.compile(r"^\d+(?:\.\d+)+\s")
@@ -310,6 +311,9 @@ def list_facts(p: Paragraph) -> list[Fact]:
             or _ENDS_IN_TITLE.search(prompt)
             or sum(_cites(u) for u in items) * 2 >= len(items)
         ):
+            continue
+        # "- NPFS Eastern Area Portsmouth", "- (02392) 722712": a directory of contacts, not procedure
+        if any(_PHONE.fullmatch(_ITEM_TAIL.sub("", u.removeprefix("- ")).strip()) for u in items):
             continue
         # "The procedures are in five parts: - Part 4 provides ...": the document's plan, not procedure.
         if sum(bool(_OWN_PART.match(list_item(u) or u.removeprefix("- "))) for u in items) * 2 >= len(items):
