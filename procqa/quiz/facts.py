@@ -156,26 +156,34 @@ _OWN_ANTECEDENT = re.compile(
 )
 
 
+def leans(text: str) -> bool:
+    """The text needs what came before it ("This ...", "If so, ...", "these checks", "in line with Part
+    A, chapter 4"), runs two sentences together, or speaks in the first person (a preface's "I am pleased
+    ..." states no procedure). A pronoun whose antecedent is in the text itself does not lean."""
+    own = _OWN_ANTECEDENT.sub(r"\1", text)
+    return bool(
+        ANAPHORA.match(text)
+        or LEANING_CLAUSE.match(text)
+        or LEANING_PRONOUN.search(own)
+        or LEANING_DETERMINER.search(own)
+        or RUN_TOGETHER.search(text)
+        or POINTS_ELSEWHERE.search(text)
+        or FIRST_PERSON.search(text)
+    )
+
+
 def quotable(sentence: str) -> bool:
     """A whole sentence that stands on its own: capitalised, ended, not a list item, no "This ..."."""
-    words = sentence.split()
-    own = _OWN_ANTECEDENT.sub(r"\1", sentence)  # the pronoun that leans on nothing outside
     return (
-        MIN_WORDS <= len(words) <= MAX_WORDS
+        MIN_WORDS <= len(sentence.split()) <= MAX_WORDS
         and sentence[0].isupper()
         and sentence.endswith(".")
         and not sentence.startswith("- ")
-        and not ANAPHORA.match(sentence)
-        and not LEANING_CLAUSE.match(sentence)
-        and not LEANING_PRONOUN.search(own)
-        and not LEANING_DETERMINER.search(own)
+        and not leans(sentence)
         and not FUSED_HEADING.match(sentence)
-        and not RUN_TOGETHER.search(sentence)
-        and not POINTS_ELSEWHERE.search(sentence)
         and sentence.count("(") == sentence.count(")")
         and sentence.count("“") == sentence.count("”")
         and "•" not in sentence
-        and not FIRST_PERSON.search(sentence)  # a preface's "I am pleased ..." states no procedure
     )
 
 
@@ -292,14 +300,10 @@ def list_facts(p: Paragraph) -> list[Fact]:
             len(items) < LIST_MIN_ITEMS
             or not LEAD_WORDS[0] <= words <= LEAD_WORDS[1]
             or not lead[0].isupper()
-            or ANAPHORA.match(lead)
-            or LEANING_CLAUSE.match(lead)  # "Where this occurs, ... should explain these concerns ...:"
-            or LEANING_DETERMINER.search(lead)  # "The social worker must facilitate this by:"
-            or LEANING_PRONOUN.search(lead)  # "Their main roles are:", "The details they must register:"
-            or POINTS_ELSEWHERE.search(lead)  # "... in line with Part B, chapter 3, ..., to:"
-            or FIRST_PERSON.search(lead)
+            # "Where this occurs, ...:", "The social worker must facilitate this by:", "Their main roles
+            # are:", "... in line with Part B, chapter 3, ..., to:"
+            or leans(lead)
             or _DANGLING.search(lead)
-            or RUN_TOGETHER.search(lead)
         ):
             continue
         prompt = lead.rstrip(":").strip()
