@@ -692,3 +692,22 @@ def test_a_directory_of_phone_numbers_is_no_list():
         len(list_facts(_p(lead + "\n- The area welfare officer\n- The unit commander\n- The duty officer")))
         == 3
     )
+
+
+def test_most_items_counts_one_item_per_sentence_and_list_most_per_list():
+    from procqa.quiz.build import LIST_MOST, most_items
+
+    text = (
+        "The conference chair must agree the date of the review conference within 10 working days.\n"
+        "Professionals should not ask leading questions when a child discloses abuse to them.\n"
+        "Signs of neglect in young children include:\n- Poor hygiene of the child\n- Frequent missed health appointments\n"
+        "- Untreated medical conditions\n- Inadequate clothing for the weather\n- Persistent hunger at school"
+    )
+    facts = facts_of(_p(text))
+    assert (
+        len({f.sentence for f in facts if f.fact != "listed"})
+        == 2
+        < len([f for f in facts if f.fact != "listed"])
+    )
+    assert len([f for f in facts if f.fact == "listed"]) == 5 > LIST_MOST
+    assert most_items(facts) == 2 + LIST_MOST

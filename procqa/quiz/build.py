@@ -190,6 +190,18 @@ class Taken:
         return taken
 
 
+def most_items(facts: Sequence[Fact]) -> int:
+    """The most items a quiz on these facts can hold under its rules, whatever its checks say: one per
+    sentence, LIST_MOST from any list, one "put these in order" per numbered series. A chapter whose
+    count is under n states too few facts for n items; one that reaches n but gives fewer lost the rest
+    to its checks."""
+    sentences = {f.sentence for f in facts if f.fact not in ("listed", "sequence")}
+    lists = Counter(
+        f"{f.paragraph.ref}|{f.sentence.split(QUOTE_JOIN)[0]}" for f in facts if f.fact == "listed"
+    )
+    return len(sentences) + sum(min(c, LIST_MOST) for c in lists.values()) + len(sequence_groups(facts))
+
+
 def _leads(item: Item) -> list[str]:
     """The lists (source ref and lead-in) a list item draws on."""
     if item.fact != "listed":

@@ -16,7 +16,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from procqa.engine import Engine
-from procqa.quiz.build import DocumentFacts, candidates, checked, pick, scope, section_titles
+from procqa.quiz.build import (
+    LIST_MOST,
+    DocumentFacts,
+    candidates,
+    checked,
+    most_items,
+    pick,
+    scope,
+    section_titles,
+)
 from procqa.quiz.facts import section_of
 from procqa.quiz.items import TYPES
 
@@ -37,7 +46,7 @@ class QuizReport:
     sections_reached: int  # sections with at least one item passing the text checks
     seconds: float
     # (chapter, paragraphs, items a quiz on it alone gives, up to CHAPTER_QUIZ) when asked for
-    chapters: tuple[tuple[str, int, int], ...] = ()
+    chapters: tuple[tuple[str, int, int, int], ...] = ()
 
     @property
     def coverage(self) -> float:
@@ -73,11 +82,13 @@ class QuizReport:
             lines += [
                 "",
                 f"Chapters a {CHAPTER_QUIZ}-item quiz can be built on alone: {len(full)} of "
-                f"{len(self.chapters)}. The others, and how many checked items each gives:",
+                f"{len(self.chapters)}. The others, how many checked items each gives, and the most its "
+                "facts allow whatever the checks say (one item per sentence, "
+                f"{LIST_MOST} per list, one per numbered series):",
                 "",
-                "| chapter | paragraphs | items |",
-                "| --- | ---: | ---: |",
-                *(f"| {c} | {p} | {i} |" for c, p, i in self.chapters if i < CHAPTER_QUIZ),
+                "| chapter | paragraphs | items | at most |",
+                "| --- | ---: | ---: | ---: |",
+                *(f"| {c} | {p} | {i} | {m} |" for c, p, i, m in self.chapters if i < CHAPTER_QUIZ),
             ]
         return "\n".join(lines) + "\n"
 
@@ -89,9 +100,10 @@ def chapter_of(section: str) -> str:
 
 def chapter_quizzes(
     engine: Engine, doc_id: str, types: Sequence[str] = TYPES, seed: int = 0, n: int = CHAPTER_QUIZ
-) -> tuple[tuple[str, int, int], ...]:
-    """For each chapter, how many checked items (at most n) a quiz on that chapter alone gives: the
-    same choice `procqa quiz --section CHAPTER -n n` makes, retrieval check included."""
+) -> tuple[tuple[str, int, int, int], ...]:
+    """For each chapter: its paragraphs, how many checked items (at most n) a quiz on that chapter alone
+    gives (the same choice `procqa quiz --section CHAPTER -n n` makes, retrieval check included), and
+    the most its facts allow (most_items)."""
     paragraphs = engine.paragraphs(doc_id)
     sizes = Counter(chapter_of(section_of(p)) for p in paragraphs)
     known = DocumentFacts.of(engine, doc_id)  # the same for every chapter: found once
@@ -99,7 +111,11 @@ def chapter_quizzes(
     for chapter, size in sizes.items():
         scoped = [p for p in paragraphs if chapter_of(section_of(p)) == chapter]
         found = candidates(engine, doc_id, scoped, types, seed, known)
-        rows.append((chapter, size, len(pick(engine, doc_id, scoped, found, n, types, seed, known))))
+        chosen = pick(engine, doc_id, scoped, found, n, types, seed, known)
+        wanted = set(scoped)
+        rows.append(
+            (chapter, size, len(chosen), most_items([f for f in known.facts if f.paragraph in wanted]))
+        )
     return tuple(rows)
 
 
