@@ -700,7 +700,8 @@ def test_most_items_counts_one_item_per_sentence_and_list_most_per_list():
     text = (
         "The conference chair must agree the date of the review conference within 10 working days.\n"
         "Professionals should not ask leading questions when a child discloses abuse to them.\n"
-        "Signs of neglect in young children include:\n- Poor hygiene of the child\n- Frequent missed health appointments\n"
+        "Signs of neglect in young children include:\n- Poor hygiene of the child\n"
+        "- Frequent missed health appointments\n"
         "- Untreated medical conditions\n- Inadequate clothing for the weather\n- Persistent hunger at school"
     )
     facts = facts_of(_p(text))
@@ -711,3 +712,14 @@ def test_most_items_counts_one_item_per_sentence_and_list_most_per_list():
     )
     assert len([f for f in facts if f.fact == "listed"]) == 5 > LIST_MOST
     assert most_items(facts) == 2 + LIST_MOST
+
+
+def test_the_chapter_table_lists_the_short_chapters_with_what_their_facts_allow():
+    from procqa.quiz.report import QuizReport
+
+    chapters = (("A 1", 40, 20, 61), ("B 22", 8, 0, 1), ("B 42", 41, 18, 18))
+    report = QuizReport("d", "SET", {}, {}, {}, {}, {}, 3, 3, 1.0, chapters)
+    text = report.markdown()
+    assert "Chapters a 20-item quiz can be built on alone: 1 of 3." in text
+    assert "| B 22 | 8 | 0 | 1 |" in text and "| B 42 | 41 | 18 | 18 |" in text
+    assert "| A 1 |" not in text

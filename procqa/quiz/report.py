@@ -45,7 +45,7 @@ class QuizReport:
     sections: int  # sections of the document holding paragraphs
     sections_reached: int  # sections with at least one item passing the text checks
     seconds: float
-    # (chapter, paragraphs, items a quiz on it alone gives, up to CHAPTER_QUIZ) when asked for
+    # (chapter, paragraphs, items a quiz on it alone gives up to CHAPTER_QUIZ, most_items) when asked for
     chapters: tuple[tuple[str, int, int, int], ...] = ()
 
     @property
