@@ -723,3 +723,20 @@ def test_the_chapter_table_lists_the_short_chapters_with_what_their_facts_allow(
     assert "Chapters a 20-item quiz can be built on alone: 1 of 3." in text
     assert "| B 22 | 8 | 0 | 1 |" in text and "| B 42 | 41 | 18 | 18 |" in text
     assert "| A 1 |" not in text
+
+
+def test_role_options_are_capitalised_alike():
+    # seed 2046's SET review: "Who will also agree ...?" offered "Chair" beside "designated lead" and
+    # "investigating officer": the one capital gave the answer away.
+    chair = _p("The Chair will agree with the allocated social worker how to tell the excluded parent.")
+    others = _p(
+        "The social worker, the team manager, the conference chair and the designated lead met the "
+        "Independent Reviewing Officer, the Local Authority Designated Officer and the Senior Investigating "
+        "Officer with the LADO."
+    )
+    facts = facts_of(chair) + facts_of(others)
+    role = next(f for f in facts if f.fact == "role" and f.value == "Chair")
+    pool = Pool.of(facts, [others] * 3)
+    for seed in range(10):
+        for option in pool.distractors(role, random.Random(seed)):
+            assert option[0].isupper(), option

@@ -170,6 +170,8 @@ def _rival(fact: Fact, expansion: str) -> bool:
     """For an acronym, an expansion that reads like the answer (capitalised alike: a lower-case
     option beside capitalised ones gives itself away) and is no variant of it ("Child Death Overview
     process" for CDOP spells the acronym too)."""
+    if fact.fact == "role":  # "Chair" beside "designated lead" and "investigating officer" stands out
+        return expansion.isupper() or fact.value.isupper() or _case(expansion) == _case(fact.value)
     if fact.fact != "acronym":
         return True
     words = expansion.replace("-", " ").split()
