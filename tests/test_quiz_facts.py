@@ -120,6 +120,10 @@ def test_acronym_facts_from_a_table_and_a_sentence():
          "The reasons for withholding information from the family does not need to be clear and recorded."),
         ("Effective safeguarding supervision needs to be regular and provide continuity for staff.",
          "Effective safeguarding supervision does not need to be regular and provide continuity for staff."),
+        ("The Disability Discrimination Act 1995 makes it unlawful to discriminate against a child.",
+         "The Disability Discrimination Act 1995 does not make it unlawful to discriminate against a child."),
+        ("Protection of Freedoms Act 2012 has made changes to the CRB checking process.",
+         "Protection of Freedoms Act 2012 has not made changes to the CRB checking process."),
         ("Professionals should always take what the child tells them seriously.",
          "Professionals should never take what the child tells them seriously."),
         ("The welfare of the child is always the paramount consideration in these procedures.",
@@ -144,7 +148,7 @@ def test_a_statement_flips_its_main_verb(sentence, false):
         "Where a parent is a child, the baby could be at risk of significant harm.",  # subordinate
         "Professionals are not always aware that no referral has been made to the service.",  # two nots
         "The child's needs require a plan agreed by the core group at its first meeting.",  # a noun
-        "Protection of Freedoms Act 2012 has made changes to the CRB checking process in England.",  # made
+        "The conference chair has struck a balance between the views of every agency present.",  # "struck"?
         "Specialist voluntary agencies often have the opportunity to provide vital support to them.",  # hedge
         "Any potentially abusive incident has to be seen in context to assess the extent of harm.",  # has to
         "Alongside police and local authority they have a joint and equal duty to make arrangements.",  # who?

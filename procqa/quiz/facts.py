@@ -388,6 +388,7 @@ _LEXICAL = {
     "means": "does not mean", "protects": "does not protect", "places": "does not place",
     "creates": "does not create", "imposes": "does not impose", "gives": "does not give",
     "needs": "does not need", "need": "do not need",  # only before "to": "All agencies need to ensure"
+    "makes": "does not make",  # "The Disability Discrimination Act 1995 makes it unlawful to ..."
 }  # fmt: skip
 _NEED = frozenset({"need", "needs"})
 _ARTICLES = frozenset({"a", "an"})
@@ -402,7 +403,11 @@ _MAY_NEXT = frozenset({
     "need", "wish", "want", "feel", "seem", "appear", "well", "even", "therefore", "require", "prefer",
     "find", "think", "believe", "or",
 })  # fmt: skip
-_PARTICIPLES = frozenset({"been", "shown", "taken", "given", "seen", "done", "known", "become", "begun"})
+_PARTICIPLES = frozenset({
+    "been", "shown", "taken", "given", "seen", "done", "known", "become", "begun", "made", "brought",
+    "put", "held", "found", "led", "kept", "sent", "told", "paid", "built", "set", "written", "drawn",
+    "grown", "chosen", "undertaken", "thought", "sought", "taught", "met", "heard", "left", "lost",
+})  # fmt: skip
 # "The chair has the final say", "Cafcass Officers have different roles": an object, so "does not have".
 _HAVE_OBJECTS = frozenset({
     "the", "a", "an", "responsibility", "different", "specific", "particular", "statutory", "legal",
