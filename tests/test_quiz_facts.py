@@ -744,3 +744,28 @@ def test_role_options_are_capitalised_alike():
     for seed in range(10):
         for option in pool.distractors(role, random.Random(seed)):
             assert option[0].isupper(), option
+
+
+def test_a_paragraphs_last_sentence_that_lost_its_full_stop_is_quoted_and_stems_end_with_one():
+    text = (
+        "Police protection is an emergency power. No child may be kept in police protection for over 72 hours"
+    )
+    facts = [f for f in facts_of(_p(text)) if f.fact == "timescale"]
+    assert [(f.value, f.sentence) for f in facts] == [
+        ("72 hours", "No child may be kept in police protection for over 72 hours")
+    ]
+    gap = make_item("gap", facts[0], Pool.of(facts), DOC, random.Random(0))
+    assert gap.stem == "Fill the gap: “No child may be kept in police protection for over _____”."
+    assert all(check(gap) for check in checks.TEXT_CHECKS.values())
+    said = "The welfare of the child or young person is paramount in every decision"
+    fact = next(f for f in facts_of(_p(f"Staff must keep records. {said}")) if f.fact == "statement")
+    for seed in range(6):  # true and false alike end in a full stop and pass their checks
+        item = make_item("truefalse", fact, Pool.of([fact]), DOC, random.Random(seed))
+        assert item.stem.endswith("”.") and all(check(item) for check in checks.TEXT_CHECKS.values())
+        assert (checks.statement(item) == said) == (item.answer == "True")
+    # a fragment states nothing to test; a title, or a unit mid-paragraph, stays unquoted
+    assert not facts_of(_p("The action to be taken where there are concerns about a child's safety"))
+    assert not quotable(
+        "Further guidance can be found in Working Together to Safeguard Children 2023", last=True
+    )
+    assert not quotable("No child may be kept in police protection for more than 72 hours")

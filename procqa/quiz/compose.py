@@ -221,6 +221,11 @@ def _quoted(text: str) -> str:
     return f"“{text}”"
 
 
+def _said(sentence: str) -> str:
+    """A sentence quoted as a stem's last words: its full stop after the quote when the PDF lost it."""
+    return _quoted(sentence) + ("" if sentence.rstrip("”\"'").endswith((".", "?", "!")) else ".")
+
+
 def _options(answer: str, distractors: Sequence[str], rng: random.Random) -> tuple[str, ...]:
     options = [answer, *distractors]
     rng.shuffle(options)
@@ -246,7 +251,7 @@ def _make_item(kind: str, fact: Fact, pool: Pool, doc: DocumentInfo, rng: random
     # (a body's long name is no gap to type: "children's social care" would be marked wrong)
     if kind == "gap" and fact.start >= 0 and not (fact.fact == "role" and is_body(fact.value)):
         return Item(
-            "gap", stem=f"Fill the gap: {_quoted(fact.gapped)}", answer=fact.value, options=(), **common
+            "gap", stem=f"Fill the gap: {_said(fact.gapped)}", answer=fact.value, options=(), **common
         )
     if fact.fact == "listed":
         return _list_item(kind, fact, pool, doc, rng, common)
@@ -279,14 +284,14 @@ def _make_item(kind: str, fact: Fact, pool: Pool, doc: DocumentInfo, rng: random
         if rng.random() < 0.5:
             return Item(
                 "truefalse",
-                stem=f"True or false: {_quoted(fact.sentence)}",
+                stem=f"True or false: {_said(fact.sentence)}",
                 answer="True",
                 options=(),
                 **common,
             )
         return Item(
             "truefalse",
-            stem=f"True or false: {_quoted(_cap(false))}",
+            stem=f"True or false: {_said(_cap(false))}",
             answer="False",
             options=swapped,
             **common,
@@ -301,7 +306,7 @@ def _make_item(kind: str, fact: Fact, pool: Pool, doc: DocumentInfo, rng: random
         elif fact.fact == "role" and fact.prompt:  # the role is the subject: "Who must ...?"
             stem = f"Who {fact.prompt.rstrip('.')}?"
         else:
-            stem = f"Which completes this sentence from the {doc.label} procedures? {_quoted(fact.gapped)}"
+            stem = f"Which completes this sentence from the {doc.label} procedures? {_said(fact.gapped)}"
         return Item("mcq", stem=stem, answer=answer, options=_options(answer, wrong, rng), **common)
     return None
 
@@ -381,7 +386,7 @@ def _choice_item(
 
 
 # A true/false stem quoting a sentence, plain or naming its section; and a stem that names it already.
-SAYS = re.compile(r"^True or false: (?:in “[^”]+”, the \w[\w-]* procedures say )?“(?P<said>.+)”$")
+SAYS = re.compile(r"^True or false: (?:in “[^”]+”, the \w[\w-]* procedures say )?“(?P<said>.+)”\.?$")
 _NAMED = re.compile(r"^(?:In “|True or false: in “|Fill the gap in this sentence from “)")
 
 

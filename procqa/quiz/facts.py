@@ -172,12 +172,27 @@ def leans(text: str) -> bool:
     )
 
 
-def quotable(sentence: str) -> bool:
-    """A whole sentence that stands on its own: capitalised, ended, not a list item, no "This ..."."""
+# A paragraph's last sentence whose full stop the PDF lost ("No child may be kept in police protection
+# for more than 72 hours"): a verb, and a last word no fragment, title or citation ends in.
+_FINITE = re.compile(
+    r"\b(?:must|should|may|will|shall|can|cannot|is|are|has|have)\s+(?:not\s+|be\s+)?[a-z]+", re.IGNORECASE
+)
+_LAST_WORD = re.compile(
+    r"\s(?!(?:the|an?|of|to|in|on|for|and|or|by|with|at|from|as|that|which|is|are|be)$)[a-z][a-z'’-]*[a-z]$"
+)
+
+
+def _lost_stop(sentence: str) -> bool:
+    return ":" not in sentence and bool(_FINITE.search(sentence)) and bool(_LAST_WORD.search(sentence))
+
+
+def quotable(sentence: str, last: bool = False) -> bool:
+    """A whole sentence that stands on its own: capitalised, ended (or a paragraph's `last`, whose full
+    stop the PDF lost), not a list item, no "This ..."."""
     return (
         MIN_WORDS <= len(sentence.split()) <= MAX_WORDS
         and sentence[0].isupper()
-        and sentence.endswith(".")
+        and (sentence.endswith(".") or (last and _lost_stop(sentence)))
         and not sentence.startswith("- ")
         and not leans(sentence)
         and not FUSED_HEADING.match(sentence)
@@ -677,8 +692,9 @@ def facts_of(p: Paragraph) -> list[Fact]:
     # ("Child Protection: Child Protection is a part of ...": the definition gives its term away)
     if (d := definitions.glossary_definition(p)) is not None and d.term.lower() not in d.definition.lower():
         found.append(Fact("definition", p, d.quote, d.term, d.term.lower(), prompt=d.definition))
-    for s in split_units(p.text):
-        if not quotable(s):
+    units = split_units(p.text)
+    for i, s in enumerate(units):
+        if not quotable(s, last=i == len(units) - 1):
             continue
         for t in timescales.find_timescales(s):
             if RANGE_START.search(s[: t.start]):  # "between 8 and 16 weeks": one end of a range
