@@ -769,3 +769,19 @@ def test_a_paragraphs_last_sentence_that_lost_its_full_stop_is_quoted_and_stems_
         "Further guidance can be found in Working Together to Safeguard Children 2023", last=True
     )
     assert not quotable("No child may be kept in police protection for more than 72 hours")
+
+
+def test_seed_2047_review_rules_a_role_holds_no_verb_and_a_range_has_two_ends():
+    looked_after = (
+        "In the case of a looked after child, the Panel for the area of the Local Authority looking after "
+        "the child should exercise lead responsibility for conducting the review."
+    )
+    assert "child should exercise lead" not in [f.value for f in facts_of(_p(looked_after))]
+    ranges = [f.value for f in facts_of(_p("Age ranges of the children can vary from 13 years to 18 years."))]
+    assert "13 years" not in ranges and "18 years" not in ranges
+    from procqa.facts.roles import mentions
+
+    assert [m.role for m in mentions("the team manager should tell the designated safeguarding lead")] == [
+        "team manager",
+        "designated safeguarding lead",
+    ]

@@ -13,7 +13,12 @@ HEADS = (
     "board|committee|custodian|co-ordinator|coordinator|visitor|midwife|investigator|guardian"
 )
 # Up to three words of a role's name; never a function word ("the use of an advocate" is no role).
-_MODIFIER = r"(?:(?!(?:of|an?|the|to|for|in|on|and|or|with|by|from|at|as|is|be)\b)[A-Za-z'’-]+\s+){0,3}?"
+# Nor a verb: "looking after the child should exercise lead responsibility" names no "child should
+# exercise lead".
+_MODIFIER = (
+    r"(?:(?!(?:of|an?|the|to|for|in|on|and|or|with|by|from|at|as|is|are|be|must|should|will|shall|may|can|"
+    r"would|could|has|have)\b)[A-Za-z'’-]+\s+){0,3}?"
+)
 # The bodies that hold as many duties as any named person, whose names end in no head word: "Local
 # authority children's social care must acknowledge all referrals ...", "Social services will identify a
 # senior manager ...". Only where the name ends its noun phrase (a verb, a preposition or punctuation

@@ -69,7 +69,7 @@ LEANING_DETERMINER = re.compile(
     re.IGNORECASE,
 )
 RANGE_END = re.compile(r"\s*(?:and|to|-|–)\s*\d")
-RANGE_START = re.compile(r"\b\d+\s*(?:and|to|-|–)\s*$")
+RANGE_START = re.compile(r"\b\d+(?:\s+[a-z]+)?\s*(?:and|to|-|–)\s*$")  # "8 and", "13 years to"
 FIRST_PERSON = re.compile(r"\b(?:I|we|our|us)\b")
 SECTION = re.compile(r"^((?:[A-Z]\d? )?\d+(?:\.\d+)?)")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -697,7 +697,8 @@ def facts_of(p: Paragraph) -> list[Fact]:
         if not quotable(s, last=i == len(units) - 1):
             continue
         for t in timescales.find_timescales(s):
-            if RANGE_START.search(s[: t.start]):  # "between 8 and 16 weeks": one end of a range
+            # "between 8 and 16 weeks", "from 13 years to 18 years": one end of a range
+            if RANGE_START.search(s[: t.start]) or RANGE_END.match(s[t.end :]):
                 continue
             found.append(Fact("timescale", p, s, t.text, t.normalised, t.start, t.end))
         for a in ages.find_ages(s):
