@@ -785,3 +785,17 @@ def test_seed_2047_review_rules_a_role_holds_no_verb_and_a_range_has_two_ends():
         "team manager",
         "designated safeguarding lead",
     ]
+
+
+def test_after_a_or_an_distractors_take_the_answers_article():
+    # seed 2047's AWCPP review: "accompanied by an _____" offered "advocate" among three consonants
+    said = _p("The complainant shall be entitled to be accompanied by an advocate and/or a legal advisor.")
+    others = _p(
+        "The team manager, the social worker, the independent reviewing officer, the education officer and "
+        "the duty social worker met the advocate and the interpreter."
+    )
+    facts = facts_of(said) + facts_of(others)
+    role = next(f for f in facts if f.paragraph is said and f.value == "advocate")
+    pool = Pool.of(facts, [others] * 3)
+    options = {o for seed in range(10) for o in pool.distractors(role, random.Random(seed))}
+    assert options and all(o[0] in "aeiou" for o in options), options

@@ -99,6 +99,7 @@ class Pool:
             and _same_shape(fact, n)
             and not _nested(n, fact.norm)
             and _rival(fact, v)
+            and _agrees(fact, v)
         ]
         others.sort(key=lambda nv: (_distance(fact, nv[0]), rng.random()))
         near = others[: count * 3]  # plausible ones, then a seeded choice among them
@@ -176,6 +177,18 @@ def _rival(fact: Fact, expansion: str) -> bool:
         return True
     words = expansion.replace("-", " ").split()
     return _case(expansion) == _case(fact.value) and initials_match(words, fact.prompt) != words
+
+
+_ARTICLE_BEFORE = re.compile(r"\b(a|an)\s+$", re.IGNORECASE)
+
+
+def _agrees(fact: Fact, value: str) -> bool:
+    """After "a" or "an" a distractor takes the same article as the answer: "accompanied by an _____"
+    with one option starting with a vowel gives the answer away (and a false statement away by its
+    grammar)."""
+    if fact.start < 0 or (m := _ARTICLE_BEFORE.search(fact.sentence[: fact.start])) is None:
+        return True
+    return value[:1].lower() in "aeiou" if m.group(1).lower() == "an" else value[:1].lower() not in "aeiou"
 
 
 def _case(text: str) -> str:
