@@ -196,17 +196,20 @@ def most_items(facts: Sequence[Fact]) -> int:
     count is under n states too few facts for n items; one that reaches n but gives fewer lost the rest
     to its checks."""
     sentences = {f.sentence for f in facts if f.fact not in ("listed", "sequence")}
-    lists = Counter(
-        f"{f.paragraph.ref}|{f.sentence.split(QUOTE_JOIN)[0]}" for f in facts if f.fact == "listed"
-    )
+    lists = Counter(list_of(f.paragraph.ref, f.sentence) for f in facts if f.fact == "listed")
     return len(sentences) + sum(min(c, LIST_MOST) for c in lists.values()) + len(sequence_groups(facts))
 
 
+def list_of(ref: str, quote: str) -> str:
+    """Which list a list item's quote ("lead-in … item") belongs to: its paragraph and lead-in."""
+    return f"{ref}|{quote.split(QUOTE_JOIN)[0]}"
+
+
 def _leads(item: Item) -> list[str]:
-    """The lists (source ref and lead-in) a list item draws on."""
+    """The lists a list item draws on."""
     if item.fact != "listed":
         return []
-    return [f"{s.ref}|{s.quote.split(QUOTE_JOIN)[0]}" for s in item.sources]
+    return [list_of(s.ref, s.quote) for s in item.sources]
 
 
 def retrieves_source(engine: Engine, item: Item) -> bool:
@@ -228,8 +231,10 @@ def choose(
     types: Sequence[str],
     seed: int,
     progress: Callable[[int, int], None] = lambda done, total: None,
+    titles: dict[str, str] | None = None,
 ) -> list[Item]:
-    """n items spread round-robin over sections and types, one per fact, each passing retrieval."""
+    """n items spread round-robin over sections and types, one per fact, each passing retrieval.
+    `titles`: section_titles of the document, when the caller has them already."""
     rng = random.Random(seed)
     by_section: dict[str, dict[str, list[Item]]] = defaultdict(lambda: defaultdict(list))
     for item, _ in found.items:
@@ -242,7 +247,8 @@ def choose(
     chosen: list[Item] = []
     taken = Taken()
     deeper: list[Item] = []  # refused only because their list has given PER_LIST items
-    titles = section_titles(engine, found.items[0][0].source.doc_id) if found.items else {}
+    if titles is None:
+        titles = section_titles(engine, found.items[0][0].source.doc_id) if found.items else {}
     next_type = 0  # the types take turns across the whole quiz, not within each section
     while len(chosen) < n and any(any(k.values()) for k in by_section.values()):
         for section in sections:
@@ -286,9 +292,9 @@ def pick(
 ) -> list[Item]:
     """choose(), then, while the quiz is short of n, the facts it does not test yet with distractors
     drawn afresh (REDRAWS times). A stem checked once is not checked again."""
-    chosen = choose(engine, found, n, types, seed, progress)
+    titles = section_titles(engine, doc_id)  # for choose() and the redraws alike
+    chosen = choose(engine, found, n, types, seed, progress, titles)
     tried = {item.stem for item, _ in found.items}
-    titles = section_titles(engine, doc_id) if len(chosen) < n else {}
     for extra in range(1, REDRAWS + 1):
         if len(chosen) >= n:
             break

@@ -168,9 +168,10 @@ def overlaps(lead: frozenset[str], other: frozenset[str]) -> bool:
 
 
 def _rival(fact: Fact, expansion: str) -> bool:
-    """For an acronym, an expansion that reads like the answer (capitalised alike: a lower-case
-    option beside capitalised ones gives itself away) and is no variant of it ("Child Death Overview
-    process" for CDOP spells the acronym too)."""
+    """A distractor that reads like the answer. For a role, capitalised alike (an acronym sits with
+    either): a lower-case option beside capitalised ones gives itself away. For an acronym, an expansion
+    capitalised alike and no variant of the answer ("Child Death Overview process" for CDOP spells the
+    acronym too)."""
     if fact.fact == "role":  # "Chair" beside "designated lead" and "investigating officer" stands out
         return expansion.isupper() or fact.value.isupper() or _case(expansion) == _case(fact.value)
     if fact.fact != "acronym":
